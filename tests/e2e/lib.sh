@@ -1,0 +1,88 @@
+# Shared helpers for shell e2e tests: start a real ukc-emu on free ports in a temp data dir,
+# count checks, clean up on exit. Source it, call ukc_start_daemon, use check/expect_eq, end
+# with ukc_finish (prints "N passed, N failed" and exits non-zero on any failure).
+#
+# After ukc_start_daemon:
+#   UKC_DATA      temp data dir          DAEMON_PID   pid of `ukc-emu up`
+#   REG           registry host:port     API          api host:port
+#   UKC_TOKEN     token of user `local`  CREDS        skopeo/podman --creds value for `local`
+set -uo pipefail
+
+UKC_EMU=${UKC_EMU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bin/ukc-emu}
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ukc-e2e.XXXXXX")
+PASSED=0
+FAILED=0
+DAEMON_PID=""
+
+ukc_cleanup() {
+  ukc_stop_daemon
+  rm -rf "$TEST_TMP"
+}
+trap ukc_cleanup EXIT
+
+# creds_from_token TOKEN -> "robot$user.users.kraftcloud:secret"
+creds_from_token() { printf '%s' "$1" | base64 -d; }
+
+# ukc_start_daemon [extra args...]: starts the daemon (reusing UKC_DATA if set) and waits for it.
+ukc_start_daemon() {
+  UKC_DATA=${UKC_DATA:-$TEST_TMP/data}
+  mkdir -p "$UKC_DATA"
+  rm -f "$UKC_DATA/run/daemon.json"
+  "$UKC_EMU" up --data-dir "$UKC_DATA" --registry-addr 127.0.0.1:0 --api-addr 127.0.0.1:0 \
+    --log-level debug "$@" >>"$TEST_TMP/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  for _ in $(seq 1 200); do
+    [[ -s "$UKC_DATA/run/daemon.json" ]] && break
+    kill -0 "$DAEMON_PID" 2>/dev/null || { echo "daemon died:"; cat "$TEST_TMP/daemon.log"; exit 1; }
+    sleep 0.05
+  done
+  [[ -s "$UKC_DATA/run/daemon.json" ]] || { echo "daemon did not start"; cat "$TEST_TMP/daemon.log"; exit 1; }
+  eval "$("$UKC_EMU" env --data-dir "$UKC_DATA")"
+  REG=$UKC_REGISTRY
+  API=${UKC_METRO#http://}; API=${API%/v1}
+  CREDS=$(creds_from_token "$UKC_TOKEN")
+  export UKC_TOKEN UKC_METRO UKC_REGISTRY REG API CREDS
+}
+
+ukc_stop_daemon() {
+  if [[ -n "$DAEMON_PID" ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+    kill -TERM "$DAEMON_PID" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$DAEMON_PID" 2>/dev/null
+    wait "$DAEMON_PID" 2>/dev/null
+  fi
+  DAEMON_PID=""
+}
+
+ukc_kill9_daemon() {
+  kill -KILL "$DAEMON_PID" 2>/dev/null
+  wait "$DAEMON_PID" 2>/dev/null
+  DAEMON_PID=""
+}
+
+# check NAME CMD...: runs CMD, counts pass/fail.
+check() {
+  local name=$1; shift
+  if "$@" >"$TEST_TMP/check.out" 2>&1; then
+    PASSED=$((PASSED + 1)); echo "ok   - $name"
+  else
+    FAILED=$((FAILED + 1)); echo "FAIL - $name"; sed 's/^/       /' "$TEST_TMP/check.out" | tail -20
+  fi
+}
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+  if [[ "$2" == "$3" ]]; then
+    PASSED=$((PASSED + 1)); echo "ok   - $1"
+  else
+    FAILED=$((FAILED + 1)); echo "FAIL - $1: expected [$2], got [$3]"
+  fi
+}
+
+ukc_finish() {
+  if [[ $FAILED -ne 0 && -f "$TEST_TMP/daemon.log" ]]; then
+    echo "--- daemon log (tail)"; tail -40 "$TEST_TMP/daemon.log"
+  fi
+  echo "$PASSED passed, $FAILED failed"
+  [[ $FAILED -eq 0 ]]
+}
