@@ -1,0 +1,102 @@
+#include "daemon.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "access/authenticator.h"
+#include "http/server.h"
+#include "log.h"
+#include "platform/api_service.h"
+#include "registry/registry_service.h"
+#include "registry/registry_store.h"
+#include "store/data_dir.h"
+#include "store/database.h"
+#include "store/user_store.h"
+
+namespace ukc {
+
+namespace {
+
+int Fail(const Status& s) {
+  Log(LogLevel::kError, s.ToString());
+  return 1;
+}
+
+// Waits for SIGINT or SIGTERM, calling `tick` about once a second meanwhile.
+int WaitForStopSignal(const std::function<void()>& tick) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  timespec timeout{1, 0};
+  while (true) {
+    int sig = sigtimedwait(&set, nullptr, &timeout);
+    if (sig == SIGINT || sig == SIGTERM) return sig;
+    tick();
+  }
+}
+
+}  // namespace
+
+int RunDaemon(const DaemonOptions& options) {
+  // Block the stop signals in every thread; the main thread waits for them synchronously.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  store::DataDir data_dir(options.data_dir.empty() ? store::DataDir::DefaultRoot()
+                                                   : std::filesystem::path(options.data_dir));
+  if (Status s = data_dir.Create(); !s.ok()) return Fail(s);
+  if (Status s = data_dir.LockForDaemon(); !s.ok()) return Fail(s);
+  std::unique_ptr<store::Database> db;
+  if (Status s = store::Database::Open(data_dir.database().string(), &db); !s.ok()) return Fail(s);
+  store::UserStore users(db.get());
+  if (Status s = users.Init(); !s.ok()) return Fail(s);
+  access::Authenticator authenticator(&users, users.Setting("registry_token_key", 32));
+
+  registry::RegistryStore registry_store(data_dir, db.get());
+  if (Status s = registry_store.Init(); !s.ok()) return Fail(s);
+  registry::RegistryService registry_service(&registry_store, &authenticator);
+  platform::ApiService api_service(&authenticator);
+
+  http::Server registry_server("registry",
+                               [&](http::Exchange& ex) { registry_service.Handle(ex); });
+  http::Server api_server("api", [&](http::Exchange& ex) { api_service.Handle(ex); });
+  if (Status s = registry_server.Listen(options.registry_address); !s.ok()) return Fail(s);
+  if (Status s = api_server.Listen(options.api_address); !s.ok()) return Fail(s);
+  registry_server.Start();
+  api_server.Start();
+
+  nlohmann::json info = {{"pid", getpid()},
+                         {"registry_addr", registry_server.address()},
+                         {"api_addr", api_server.address()},
+                         {"started_at", static_cast<int64_t>(std::time(nullptr))}};
+  if (Status s = store::WriteFileAtomically(data_dir.daemon_info(), info.dump() + "\n"); !s.ok()) {
+    return Fail(s);
+  }
+  Log(LogLevel::kInfo, "ukc-emu up: data dir " + data_dir.root().string());
+  Log(LogLevel::kInfo, "registry  http://" + registry_server.address() + "/v2/");
+  Log(LogLevel::kInfo, "api       http://" + api_server.address() + "/v1");
+  Log(LogLevel::kInfo, "run `ukc-emu env" +
+                           (options.data_dir.empty() ? std::string()
+                                                     : " --data-dir " + options.data_dir) +
+                           "` for the UKC_* exports");
+
+  int sig = WaitForStopSignal([&] { registry_store.uploads().ExpireIdle(std::chrono::hours(1)); });
+  Log(LogLevel::kInfo, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                           ", shutting down");
+  registry_server.Stop();
+  api_server.Stop();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace ukc

@@ -1,0 +1,21 @@
+// `ukc-emu up`: opens the data dir, starts the registry and API listeners, writes
+// run/daemon.json with the addresses actually bound, and runs until SIGINT/SIGTERM, then stops
+// listeners (in-flight requests fail cleanly) and exits.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+
+namespace ukc {
+
+struct DaemonOptions {
+  std::string data_dir;
+  std::string registry_address = "127.0.0.1:7000";
+  std::string api_address = "127.0.0.1:7080";
+};
+
+// Blocks until a stop signal; returns the process exit code.
+int RunDaemon(const DaemonOptions& options);
+
+}  // namespace ukc

@@ -1,0 +1,134 @@
+// ukc-emu: Unikraft Cloud in a box. `up` runs the daemon; `env` prints the exports a client
+// needs; `user add|list` manages users and their tokens.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "auth/token.h"
+#include "daemon.h"
+#include "log.h"
+#include "store/data_dir.h"
+#include "store/database.h"
+#include "store/user_store.h"
+
+namespace {
+
+using ukc::Status;
+
+// Opens the data dir's database for a short-lived command.
+Status OpenUsers(const std::string& data_dir_flag, std::unique_ptr<ukc::store::Database>* db,
+                 std::unique_ptr<ukc::store::UserStore>* users, ukc::store::DataDir* data_dir) {
+  *data_dir = ukc::store::DataDir(data_dir_flag.empty() ? ukc::store::DataDir::DefaultRoot()
+                                                        : std::filesystem::path(data_dir_flag));
+  if (Status s = data_dir->Create(); !s.ok()) return s;
+  if (Status s = ukc::store::Database::Open(data_dir->database().string(), db); !s.ok()) return s;
+  *users = std::make_unique<ukc::store::UserStore>(db->get());
+  return (*users)->Init();
+}
+
+int PrintEnv(const std::string& data_dir_flag, const std::string& user) {
+  std::unique_ptr<ukc::store::Database> db;
+  std::unique_ptr<ukc::store::UserStore> users;
+  ukc::store::DataDir data_dir("");
+  if (Status s = OpenUsers(data_dir_flag, &db, &users, &data_dir); !s.ok()) {
+    std::cerr << "ukc-emu: " << s.ToString() << "\n";
+    return 1;
+  }
+  auto credentials = users->Find(user);
+  if (!credentials) {
+    std::cerr << "ukc-emu: no user '" << user << "' (add one with `ukc-emu user add`)\n";
+    return 1;
+  }
+  std::string registry = "127.0.0.1:7000", api = "127.0.0.1:7080";
+  std::string text;
+  if (ukc::store::ReadFile(data_dir.daemon_info(), &text).ok()) {
+    auto info = nlohmann::json::parse(text, nullptr, false);
+    if (info.is_object()) {
+      registry = info.value("registry_addr", registry);
+      api = info.value("api_addr", api);
+    }
+  }
+  std::cout << "export UKC_TOKEN=" << ukc::auth::EncodeToken(*credentials) << "\n"
+            << "export UKC_METRO=http://" << api << "/v1\n"
+            << "export UKC_REGISTRY=" << registry << "\n";
+  return 0;
+}
+
+int AddUser(const std::string& data_dir_flag, const std::string& name) {
+  std::unique_ptr<ukc::store::Database> db;
+  std::unique_ptr<ukc::store::UserStore> users;
+  ukc::store::DataDir data_dir("");
+  Status s = OpenUsers(data_dir_flag, &db, &users, &data_dir);
+  ukc::auth::Credentials credentials;
+  if (s.ok()) s = users->Add(name, &credentials);
+  if (!s.ok()) {
+    std::cerr << "ukc-emu: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << ukc::auth::EncodeToken(credentials) << "\n";
+  return 0;
+}
+
+int ListUsers(const std::string& data_dir_flag) {
+  std::unique_ptr<ukc::store::Database> db;
+  std::unique_ptr<ukc::store::UserStore> users;
+  ukc::store::DataDir data_dir("");
+  if (Status s = OpenUsers(data_dir_flag, &db, &users, &data_dir); !s.ok()) {
+    std::cerr << "ukc-emu: " << s.ToString() << "\n";
+    return 1;
+  }
+  for (const auto& name : users->List()) std::cout << name << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ukc-emu: Unikraft Cloud in a box (registry, platform API, service proxy, VMs)"};
+  app.require_subcommand(1);
+  std::string data_dir;
+  app.add_option("--data-dir", data_dir, "data directory (default $XDG_DATA_HOME/ukc-emu)");
+
+  ukc::DaemonOptions options;
+  std::string log_level = "info";
+  auto* up = app.add_subcommand("up", "run the emulator in the foreground");
+  up->add_option("--data-dir", data_dir, "data directory (default $XDG_DATA_HOME/ukc-emu)");
+  up->add_option("--registry-addr", options.registry_address, "registry listen address")
+      ->capture_default_str();
+  up->add_option("--api-addr", options.api_address, "platform API listen address")
+      ->capture_default_str();
+  up->add_option("--log-level", log_level, "debug|info|warn|error (debug logs every request)")
+      ->capture_default_str();
+
+  std::string env_user = "local";
+  auto* env = app.add_subcommand("env", "print the exports for UKC_TOKEN, UKC_METRO, UKC_REGISTRY");
+  env->add_option("--data-dir", data_dir, "data directory");
+  env->add_option("--user", env_user, "whose token to print")->capture_default_str();
+
+  auto* user = app.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  std::string new_user;
+  auto* user_add = user->add_subcommand("add", "add a user and print its token");
+  user_add->add_option("name", new_user, "user name")->required();
+  user_add->add_option("--data-dir", data_dir, "data directory");
+  auto* user_list = user->add_subcommand("list", "list users");
+  user_list->add_option("--data-dir", data_dir, "data directory");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*up) {
+    ukc::LogLevel level;
+    if (!ukc::ParseLogLevel(log_level, &level)) {
+      std::cerr << "ukc-emu: unknown log level '" << log_level << "'\n";
+      return 2;
+    }
+    ukc::SetLogLevel(level);
+    options.data_dir = data_dir;
+    return ukc::RunDaemon(options);
+  }
+  if (*env) return PrintEnv(data_dir, env_user);
+  if (*user_add) return AddUser(data_dir, new_user);
+  if (*user_list) return ListUsers(data_dir);
+  return 0;
+}
