@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -90,7 +92,17 @@ int RunDaemon(const DaemonOptions& options) {
                                                      : " --data-dir " + options.data_dir) +
                            "` for the UKC_* exports");
 
-  int sig = WaitForStopSignal([&] { registry_store.uploads().ExpireIdle(std::chrono::hours(1)); });
+  auto last_gc = std::chrono::steady_clock::now();
+  int sig = WaitForStopSignal([&] {
+    registry_store.uploads().ExpireIdle(std::chrono::hours(1));
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_gc >= std::min<std::chrono::seconds>(options.gc_grace, std::chrono::seconds(60))) {
+      last_gc = now;
+      if (Status s = registry_store.CollectUnreferenced(options.gc_grace); !s.ok()) {
+        Log(LogLevel::kWarn, "registry garbage collection: " + s.ToString());
+      }
+    }
+  });
   Log(LogLevel::kInfo, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
                            ", shutting down");
   registry_server.Stop();

@@ -3,6 +3,7 @@
 // listeners (in-flight requests fail cleanly) and exits.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "base/status.h"
@@ -13,6 +14,8 @@ struct DaemonOptions {
   std::string data_dir;
   std::string registry_address = "127.0.0.1:7000";
   std::string api_address = "127.0.0.1:7080";
+  // Blobs no manifest references are unlinked after this long (then their content goes).
+  std::chrono::seconds gc_grace{15 * 60};
 };
 
 // Blocks until a stop signal; returns the process exit code.

@@ -98,6 +98,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   up->add_option("--api-addr", options.api_address, "platform API listen address")
       ->capture_default_str();
+  int64_t gc_grace_seconds = options.gc_grace.count();
+  up->add_option("--gc-grace", gc_grace_seconds,
+                 "seconds before blobs no manifest references are garbage-collected")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   up->add_option("--log-level", log_level, "debug|info|warn|error (debug logs every request)")
       ->capture_default_str();
 
@@ -125,6 +130,7 @@ int main(int argc, char** argv) {
     }
     ukc::SetLogLevel(level);
     options.data_dir = data_dir;
+    options.gc_grace = std::chrono::seconds(gc_grace_seconds);
     return ukc::RunDaemon(options);
   }
   if (*env) return PrintEnv(data_dir, env_user);

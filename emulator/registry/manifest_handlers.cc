@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kMaxManifestBytes = 4 * 1024 * 1024;
 
-// A reference is a digest when it contains ':'. Answers 400 and returns false when malformed.
+// A reference is a digest when it contains ':'. Answers and returns false when malformed: 400
+// for a bad digest, and for a bad tag 400 on PUT but 404 on reads and deletes (nothing can exist
+// under it, and the conformance suite expects 404).
 bool ParseReference(http::Exchange& ex, const std::string& reference,
                     std::optional<oci::Digest>* digest) {
   if (reference.find(':') != std::string::npos) {
@@ -25,7 +27,11 @@ bool ParseReference(http::Exchange& ex, const std::string& reference,
     return true;
   }
   if (!oci::IsValidTag(reference)) {
-    RespondRegistryError(ex, 400, "MANIFEST_INVALID", "invalid tag", reference);
+    if (ex.method() == "PUT") {
+      RespondRegistryError(ex, 400, "MANIFEST_INVALID", "invalid tag", reference);
+    } else {
+      RespondRegistryError(ex, 404, "MANIFEST_UNKNOWN", "manifest unknown to registry", reference);
+    }
     return false;
   }
   return true;

@@ -27,7 +27,8 @@ Status RegistryMetadata::Init() {
   std::lock_guard<std::mutex> lock(db_->mutex());
   return db_->Exec(
       "CREATE TABLE IF NOT EXISTS repo_blobs(repo TEXT NOT NULL, digest TEXT NOT NULL,"
-      " size INTEGER NOT NULL, PRIMARY KEY(repo, digest)) WITHOUT ROWID;"
+      " size INTEGER NOT NULL, linked_at INTEGER NOT NULL, PRIMARY KEY(repo, digest))"
+      " WITHOUT ROWID;"
       "CREATE INDEX IF NOT EXISTS repo_blobs_digest ON repo_blobs(digest);"
       "CREATE TABLE IF NOT EXISTS manifests(repo TEXT NOT NULL, digest TEXT NOT NULL,"
       " media_type TEXT NOT NULL, size INTEGER NOT NULL, artifact_type TEXT NOT NULL DEFAULT '',"
@@ -46,10 +47,12 @@ Status RegistryMetadata::Init() {
 Status RegistryMetadata::LinkBlob(const std::string& repository, const oci::Digest& digest,
                                   int64_t size) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  return db_->Prepare("INSERT OR REPLACE INTO repo_blobs(repo, digest, size) VALUES(?, ?, ?)")
+  return db_->Prepare(
+                "INSERT OR REPLACE INTO repo_blobs(repo, digest, size, linked_at) VALUES(?, ?, ?, ?)")
       .Bind(1, repository)
       .Bind(2, digest.ToString())
       .Bind(3, size)
+      .Bind(4, static_cast<int64_t>(std::time(nullptr)))
       .Run();
 }
 
@@ -140,23 +143,30 @@ Status RegistryMetadata::DeleteManifest(const std::string& repository, const oci
   released->push_back(digest);
   db_->Prepare("DELETE FROM tags WHERE repo = ? AND digest = ?").Bind(1, repository).Bind(2, d)
       .Run();
-  std::vector<std::string> children;
-  auto select = db_->Prepare("SELECT child FROM manifest_refs WHERE repo = ? AND manifest = ?");
-  select.Bind(1, repository).Bind(2, d);
-  while (select.Step()) children.push_back(select.Text(0));
   db_->Prepare("DELETE FROM manifest_refs WHERE repo = ? AND manifest = ?")
       .Bind(1, repository)
       .Bind(2, d)
       .Run();
-  for (const auto& child : children) {
-    auto still = db_->Prepare("SELECT 1 FROM manifest_refs WHERE repo = ? AND child = ? LIMIT 1");
-    still.Bind(1, repository).Bind(2, child);
-    if (still.Step()) continue;
+  return txn.Commit();
+}
+
+Status RegistryMetadata::UnlinkUnreferencedBlobs(int64_t linked_before,
+                                                 std::vector<oci::Digest>* released) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  Transaction txn(db_);
+  if (!txn.begin_status().ok()) return txn.begin_status();
+  std::vector<std::pair<std::string, std::string>> stale;
+  auto select = db_->Prepare(
+      "SELECT repo, digest FROM repo_blobs b WHERE linked_at < ? AND NOT EXISTS"
+      " (SELECT 1 FROM manifest_refs r WHERE r.repo = b.repo AND r.child = b.digest)");
+  select.Bind(1, linked_before);
+  while (select.Step()) stale.emplace_back(select.Text(0), select.Text(1));
+  for (const auto& [repo, digest] : stale) {
     db_->Prepare("DELETE FROM repo_blobs WHERE repo = ? AND digest = ?")
-        .Bind(1, repository)
-        .Bind(2, child)
+        .Bind(1, repo)
+        .Bind(2, digest)
         .Run();
-    if (db_->changes() > 0) released->push_back(*oci::Digest::Parse(child));
+    released->push_back(*oci::Digest::Parse(digest));
   }
   return txn.Commit();
 }

@@ -49,11 +49,14 @@ class RegistryMetadata {
   std::optional<ManifestRecord> FindManifest(const std::string& repository,
                                              const oci::Digest& digest);
   std::optional<ManifestRecord> FindTag(const std::string& repository, const std::string& tag);
-  // Removes the manifest, its tags and references; blobs it referenced that no other manifest of
-  // the repository references are unlinked. Returns the digests that may now be unreferenced.
+  // Removes the manifest, its tags and its references (the blobs stay linked, as in
+  // distribution). `released` gets the digests that may now be unreferenced.
   Status DeleteManifest(const std::string& repository, const oci::Digest& digest,
                         std::vector<oci::Digest>* released);
   bool DeleteTag(const std::string& repository, const std::string& tag);
+  // Unlinks blobs linked before `linked_before` (unix seconds) that no manifest of their
+  // repository references; `released` gets their digests.
+  Status UnlinkUnreferencedBlobs(int64_t linked_before, std::vector<oci::Digest>* released);
 
   bool RepositoryExists(const std::string& repository);
   // Tags in lexical order after `last`, at most `limit` (+1 to tell whether more follow).

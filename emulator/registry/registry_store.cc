@@ -130,6 +130,18 @@ Status RegistryStore::ReadManifest(const ManifestRecord& record, std::string* bo
   return blobs_.Read(record.digest, body);
 }
 
+Status RegistryStore::CollectUnreferenced(std::chrono::seconds grace) {
+  std::vector<oci::Digest> released;
+  {
+    std::lock_guard<std::mutex> lock(content_mutex_);
+    int64_t before = static_cast<int64_t>(std::time(nullptr)) - grace.count();
+    Status s = metadata_.UnlinkUnreferencedBlobs(before, &released);
+    if (!s.ok()) return s;
+  }
+  CollectGarbage(released);
+  return Status::Ok();
+}
+
 void RegistryStore::CollectGarbage(const std::vector<oci::Digest>& candidates) {
   std::lock_guard<std::mutex> lock(content_mutex_);
   for (const auto& d : candidates) {

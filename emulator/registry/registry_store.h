@@ -3,6 +3,7 @@
 // content goes through here, under one lock, so garbage collection never races a commit.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +43,9 @@ class RegistryStore {
                      oci::Digest* digest, oci::ParsedManifest* parsed);
   Status DeleteManifest(const std::string& repository, const oci::Digest& digest);
   Status ReadManifest(const ManifestRecord& record, std::string* body);
+  // Garbage collection: unlinks blobs that no manifest of their repository has referenced for
+  // `grace`, then deletes content that no repository references any more.
+  Status CollectUnreferenced(std::chrono::seconds grace);
 
  private:
   void CollectGarbage(const std::vector<oci::Digest>& candidates);

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -13,8 +15,14 @@ namespace ukc::registry {
 
 namespace fs = std::filesystem;
 
-UploadSession::UploadSession(std::string id, std::string repository, fs::path file, int fd)
+namespace {
+constexpr size_t kBlockSize = 1 << 20;  // multiple of every logical block size
+}  // namespace
+
+UploadSession::UploadSession(std::string id, std::string repository, fs::path file, int fd,
+                             bool direct)
     : id_(std::move(id)), repository_(std::move(repository)), file_(std::move(file)), fd_(fd),
+      direct_(direct), buffer_(static_cast<char*>(std::aligned_alloc(4096, kBlockSize)), &std::free),
       last_used_(std::chrono::steady_clock::now()) {}
 
 UploadSession::~UploadSession() {
@@ -22,23 +30,54 @@ UploadSession::~UploadSession() {
   ::unlink(file_.c_str());  // no-op once committed (renamed away)
 }
 
-Status UploadSession::Append(const char* data, size_t size) {
+Status UploadSession::WriteBlock(const char* data, size_t size) {
   size_t done = 0;
   while (done < size) {
-    ssize_t n = ::write(fd_, data + done, size - done);
+    ssize_t n = ::pwrite(fd_, data + done, size - done, static_cast<off_t>(written_ + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::IoError("write upload: " + std::string(strerror(errno)));
     }
     done += static_cast<size_t>(n);
   }
+  written_ += size;
+  return Status::Ok();
+}
+
+Status UploadSession::Append(const char* data, size_t size) {
   sha256_.Update(data, size);
   size_ += size;
+  while (size > 0) {
+    size_t n = std::min(size, kBlockSize - buffered_);
+    memcpy(buffer_.get() + buffered_, data, n);
+    buffered_ += n;
+    data += n;
+    size -= n;
+    if (buffered_ == kBlockSize) {
+      if (Status s = WriteBlock(buffer_.get(), kBlockSize); !s.ok()) return s;
+      buffered_ = 0;
+    }
+  }
+  return Status::Ok();
+}
+
+Status UploadSession::Flush() {
+  if (buffered_ > 0) {
+    if (direct_) {
+      // The tail is not block-sized: write it through the page cache.
+      int flags = fcntl(fd_, F_GETFL);
+      fcntl(fd_, F_SETFL, flags & ~O_DIRECT);
+      direct_ = false;
+    }
+    if (Status s = WriteBlock(buffer_.get(), buffered_); !s.ok()) return s;
+    buffered_ = 0;
+  }
+  if (::fsync(fd_) != 0) return Status::IoError("fsync upload: " + std::string(strerror(errno)));
   return Status::Ok();
 }
 
 Status UploadSession::Finalize(const oci::Digest& expected) {
-  if (::fsync(fd_) != 0) return Status::IoError("fsync upload: " + std::string(strerror(errno)));
+  if (Status s = Flush(); !s.ok()) return s;
   oci::Digest actual;
   if (expected.algorithm == oci::DigestAlgorithm::kSha256) {
     actual = sha256_.Finish();
@@ -63,9 +102,14 @@ Status UploadSessions::Create(const std::string& repository,
   std::string id = RandomHex(4) + "-" + RandomHex(2) + "-" + RandomHex(2) + "-" + RandomHex(2) +
                    "-" + RandomHex(6);
   fs::path file = dir_ / id;
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  bool direct = true;
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0600);
+  if (fd < 0 && errno == EINVAL) {  // e.g. tmpfs: no direct I/O
+    direct = false;
+    fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
   if (fd < 0) return Status::IoError("create upload file: " + std::string(strerror(errno)));
-  auto session = std::make_shared<UploadSession>(id, repository, file, fd);
+  auto session = std::make_shared<UploadSession>(id, repository, file, fd, direct);
   std::lock_guard<std::mutex> lock(mutex_);
   sessions_[id] = session;
   *out = session;

@@ -83,7 +83,10 @@ Status ParseManifest(std::string_view body, std::string_view content_type, Parse
     body_type = it->get<std::string>();
   }
   std::string header_type(StripParameters(content_type));
-  if (!IsManifestMediaType(header_type)) header_type.clear();
+  if (header_type == "application/json") header_type.clear();  // generic: trust the body
+  if (!header_type.empty() && !IsManifestMediaType(header_type)) {
+    return Status::InvalidArgument("unsupported manifest media type " + header_type);
+  }
   if (!header_type.empty() && !body_type.empty() && header_type != body_type) {
     return Status::InvalidArgument("Content-Type " + header_type + " does not match mediaType " +
                                    body_type);

@@ -44,6 +44,9 @@ TEST_CASE("malformed manifests are refused") {
   CHECK_FALSE(ParseManifest(R"({"schemaVersion":1})", "", &m).ok());
   CHECK_FALSE(ParseManifest(R"({"schemaVersion":2,"mediaType":"application/x-unknown",
       "config":{"digest":")" + kDigestA + R"("}})", "", &m).ok());
+  // A Content-Type that is no manifest type at all.
+  CHECK_FALSE(ParseManifest(R"({"schemaVersion":2,"config":{"digest":")" + kDigestA + R"("}})",
+                            "application/vnd.example.unknown+json", &m).ok());
   // Content-Type contradicting the body's mediaType.
   CHECK_FALSE(ParseManifest(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})",
                             kMediaTypeOciManifest, &m).ok());

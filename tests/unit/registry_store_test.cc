@@ -65,14 +65,22 @@ TEST_CASE("manifests need their blobs, and deleting them collects garbage") {
   REQUIRE(t.registry->ReadManifest(*tagged, &read).ok());
   CHECK(read == body);
 
-  // The same layer mounted elsewhere survives the delete; the config does not.
+  // Deleting the manifest keeps its blobs (distribution's semantics) until garbage collection.
   REQUIRE(t.registry->Mount("local/app", "local/other", layer).ok());
   REQUIRE(t.registry->DeleteManifest("local/app", manifest_digest).ok());
   uint64_t size = 0;
   CHECK_FALSE(t.registry->metadata().FindTag("local/app", "v1"));
   CHECK_FALSE(t.registry->blobs().Stat(manifest_digest, &size).ok());
+  CHECK(t.registry->blobs().Stat(config, &size).ok());
+  REQUIRE(t.registry->CollectUnreferenced(std::chrono::seconds(3600)).ok());
+  CHECK(t.registry->blobs().Stat(config, &size).ok());  // within the grace period
+
+  // After the grace period every unreferenced link goes, and with the last link the content.
+  REQUIRE(t.registry->CollectUnreferenced(std::chrono::seconds(-10)).ok());
   CHECK_FALSE(t.registry->blobs().Stat(config, &size).ok());
-  CHECK(t.registry->blobs().Stat(layer, &size).ok());
+  CHECK_FALSE(t.registry->metadata().LinkedBlob("local/app", layer));
+  CHECK_FALSE(t.registry->metadata().LinkedBlob("local/other", layer));
+  CHECK_FALSE(t.registry->blobs().Stat(layer, &size).ok());
 }
 
 TEST_CASE("unreferenced content left by a crash is swept at start") {
