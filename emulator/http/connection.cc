@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <boost/beast/http/read.hpp>
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <limits>
 
@@ -19,7 +21,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 namespace {
-constexpr size_t kChunkSize = 256 * 1024;
+constexpr size_t kChunkSize = 1024 * 1024;
 constexpr size_t kMaxDrain = 1024 * 1024;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -69,6 +71,7 @@ Connection::~Connection() {
 void Connection::Run(const Server::Handler& handler) {
   while (keep_alive_ && !broken_) {
     parser_.emplace();
+    body_done_ = false;
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // boost::none misbehaves in 1.74
     parser_->header_limit(64 * 1024);
     continue_sent_ = false;
@@ -104,7 +107,7 @@ void Connection::Run(const Server::Handler& handler) {
                                 std::to_string(exchange.response_status()) + " " +
                                 std::to_string(micros) + "us");
     }
-    if (!parser_->is_done() && !Drain()) return;
+    if (!BodyDone() && !Drain()) return;
   }
 }
 
@@ -129,9 +132,14 @@ void Connection::SendContinueIfExpected() {
   }
 }
 
+bool Connection::BodyDone() const { return body_done_ || parser_->is_done(); }
+
 Status Connection::ReadBodyChunks(const Exchange::BodySink& sink) {
   if (broken_) return Status::IoError("connection broken");
-  if (!parser_->is_done()) SendContinueIfExpected();
+  if (BodyDone()) return Status::Ok();
+  SendContinueIfExpected();
+  auto length = parser_->content_length_remaining();
+  if (length && !parser_->chunked()) return ReadSizedBody(*length, sink);
   while (!parser_->is_done()) {
     parser_->get().body().data = chunk_.get();
     parser_->get().body().size = kChunkSize;
@@ -150,6 +158,42 @@ Status Connection::ReadBodyChunks(const Exchange::BodySink& sink) {
         return s;
       }
     }
+  }
+  return Status::Ok();
+}
+
+// A body of known length: what Beast already buffered, then large reads straight from the
+// socket (Beast's own reads are small, and syscalls dominated the cost of big uploads).
+Status Connection::ReadSizedBody(uint64_t remaining, const Exchange::BodySink& sink) {
+  body_done_ = true;  // the parser is bypassed from here on
+  auto finish = [&](Status s) {
+    if (!s.ok()) keep_alive_ = false;
+    return s;
+  };
+  if (buffer_.size() > 0 && remaining > 0) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(remaining, buffer_.size()));
+    Status s = sink(static_cast<const char*>(buffer_.data().data()), n);
+    buffer_.consume(n);
+    remaining -= n;
+    if (!s.ok()) return finish(s);
+  }
+  while (remaining > 0) {
+    ssize_t n = ::recv(fd_, chunk_.get(), static_cast<size_t>(std::min<uint64_t>(remaining, kChunkSize)),
+                       0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      pollfd p{fd_, POLLIN, 0};
+      ::poll(&p, 1, 1000);
+      continue;
+    }
+    if (n <= 0) {
+      broken_ = true;
+      return finish(Status::IoError("request body incomplete: client sent " +
+                                    std::string(n == 0 ? "end of stream" : strerror(errno)) +
+                                    " with " + std::to_string(remaining) + " bytes missing"));
+    }
+    remaining -= static_cast<uint64_t>(n);
+    if (Status s = sink(chunk_.get(), static_cast<size_t>(n)); !s.ok()) return finish(s);
   }
   return Status::Ok();
 }

@@ -28,6 +28,8 @@ class Connection {
   bool WriteAll(const char* data, size_t size);
   void SendContinueIfExpected();
   Status ReadBodyChunks(const Exchange::BodySink& sink);
+  Status ReadSizedBody(uint64_t remaining, const Exchange::BodySink& sink);
+  bool BodyDone() const;
   bool Drain();
   void WriteHead(int status, const Headers& headers, uint64_t content_length, bool head_only);
   bool SendFile(int fd, uint64_t offset, uint64_t length);
@@ -43,6 +45,7 @@ class Connection {
   bool keep_alive_ = true;
   bool continue_sent_ = false;
   bool broken_ = false;
+  bool body_done_ = false;
 };
 
 }  // namespace ukc::http

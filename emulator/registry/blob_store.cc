@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "base/encoding.h"
 #include "store/data_dir.h"
@@ -44,6 +45,15 @@ Status BlobStore::Commit(const fs::path& temp_file, const oci::Digest& digest) {
     return Status::IoError("rename into " + target.string() + ": " + strerror(errno));
   }
   return store::SyncDirectory(target.parent_path());
+}
+
+void BlobStore::PrefetchInBackground(const oci::Digest& digest) const {
+  int fd = ::open(PathFor(digest).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  std::thread([fd] {
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+    ::close(fd);
+  }).detach();
 }
 
 Status BlobStore::Put(std::string_view content, const oci::Digest& digest) {

@@ -24,6 +24,9 @@ class BlobStore {
   Status Open(const oci::Digest& digest, int* fd, uint64_t* size) const;
   // Moves `temp_file` (already fsynced, same filesystem) into place under `digest`.
   Status Commit(const std::filesystem::path& temp_file, const oci::Digest& digest);
+  // Starts reading the blob into the page cache in the background: uploads bypass the cache
+  // (O_DIRECT), and a blob just pushed is usually pulled or booted soon after.
+  void PrefetchInBackground(const oci::Digest& digest) const;
   // Stores small content (manifests) under its sha256 digest.
   Status Put(std::string_view content, const oci::Digest& digest);
   Status Read(const oci::Digest& digest, std::string* content) const;

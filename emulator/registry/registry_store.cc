@@ -43,6 +43,7 @@ Status RegistryStore::CommitUpload(UploadSession& session, const oci::Digest& di
   } else {
     s = blobs_.Commit(session.file(), digest);
     if (!s.ok()) return s;
+    blobs_.PrefetchInBackground(digest);
   }
   return metadata_.LinkBlob(session.repository(), digest, static_cast<int64_t>(session.size()));
 }
