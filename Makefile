@@ -33,8 +33,7 @@ format:
 	find lib emulator kraft tests -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 tidy: build
-	run-clang-tidy -p $(BUILD_DIR) -quiet 'lib/|emulator/|kraft/' 2>/dev/null || \
-	  find lib emulator -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+	run-clang-tidy -p $(BUILD_DIR) -quiet "lib/|emulator/|kraft/"
 
 clean:
 	rm -rf $(BUILD_DIR)

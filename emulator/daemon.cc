@@ -87,24 +87,25 @@ int RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo, "ukc-emu up: data dir " + data_dir.root().string());
   Log(LogLevel::kInfo, "registry  http://" + registry_server.address() + "/v2/");
   Log(LogLevel::kInfo, "api       http://" + api_server.address() + "/v1");
-  Log(LogLevel::kInfo, "run `ukc-emu env" +
-                           (options.data_dir.empty() ? std::string()
-                                                     : " --data-dir " + options.data_dir) +
-                           "` for the UKC_* exports");
+  Log(LogLevel::kInfo,
+      "run `ukc-emu env" +
+          (options.data_dir.empty() ? std::string() : " --data-dir " + options.data_dir) +
+          "` for the UKC_* exports");
 
   auto last_gc = std::chrono::steady_clock::now();
   int sig = WaitForStopSignal([&] {
     registry_store.uploads().ExpireIdle(std::chrono::hours(1));
     auto now = std::chrono::steady_clock::now();
-    if (now - last_gc >= std::min<std::chrono::seconds>(options.gc_grace, std::chrono::seconds(60))) {
+    if (now - last_gc >=
+        std::min<std::chrono::seconds>(options.gc_grace, std::chrono::seconds(60))) {
       last_gc = now;
       if (Status s = registry_store.CollectUnreferenced(options.gc_grace); !s.ok()) {
         Log(LogLevel::kWarn, "registry garbage collection: " + s.ToString());
       }
     }
   });
-  Log(LogLevel::kInfo, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                           ", shutting down");
+  Log(LogLevel::kInfo,
+      std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
   registry_server.Stop();
   api_server.Stop();
   Log(LogLevel::kInfo, "stopped");

@@ -84,7 +84,7 @@ int ListUsers(const std::string& data_dir_flag) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{"ukc-emu: Unikraft Cloud in a box (registry, platform API, service proxy, VMs)"};
   app.require_subcommand(1);
   std::string data_dir;
@@ -137,4 +137,7 @@ int main(int argc, char** argv) {
   if (*user_add) return AddUser(data_dir, new_user);
   if (*user_list) return ListUsers(data_dir);
   return 0;
+} catch (const std::exception& e) {
+  std::cerr << "ukc-emu: " << e.what() << "\n";
+  return 1;
 }

@@ -5,11 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/beast/http/read.hpp>
 #include <algorithm>
+#include <boost/beast/http/read.hpp>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <limits>
 
 #include "base/encoding.h"
@@ -21,8 +21,8 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 namespace {
-constexpr size_t kChunkSize = 1024 * 1024;
-constexpr size_t kMaxDrain = 1024 * 1024;
+constexpr size_t kChunkSize = size_t{1} << 20;
+constexpr size_t kMaxDrain = size_t{1} << 20;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -57,8 +57,7 @@ void ParseTarget(std::string_view target, std::string* path,
 }  // namespace
 
 Connection::Connection(Server* server, int fd, std::string peer)
-    : server_(server), fd_(fd), peer_(std::move(peer)), socket_(io_),
-      chunk_(new char[kChunkSize]) {
+    : server_(server), fd_(fd), peer_(std::move(peer)), socket_(io_), chunk_(new char[kChunkSize]) {
   socket_.assign(boost::asio::ip::tcp::v4(), fd);
 }
 
@@ -72,7 +71,8 @@ void Connection::Run(const Server::Handler& handler) {
   while (keep_alive_ && !broken_) {
     parser_.emplace();
     body_done_ = false;
-    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());  // boost::none misbehaves in 1.74
+    parser_->body_limit(
+        std::numeric_limits<std::uint64_t>::max());  // boost::none misbehaves in 1.74
     parser_->header_limit(64 * 1024);
     continue_sent_ = false;
     boost::system::error_code ec;
@@ -83,8 +83,9 @@ void Connection::Run(const Server::Handler& handler) {
           ec != boost::asio::error::bad_descriptor) {
         Log(LogLevel::kDebug, server_->name_ + " " + peer_ + " bad request: " + ec.message());
         std::string body = "malformed HTTP request: " + ec.message() + "\n";
-        std::string head = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        std::string head =
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
         WriteAll(head.data(), head.size());
       }
       return;
@@ -100,12 +101,12 @@ void Connection::Run(const Server::Handler& handler) {
     handler(exchange);
     if (!exchange.responded()) exchange.Respond(500, {}, "handler did not answer\n");
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started).count();
+                      std::chrono::steady_clock::now() - started)
+                      .count();
     if (LogEnabled(LogLevel::kDebug)) {
-      Log(LogLevel::kDebug, server_->name_ + " " + peer_ + " " + exchange.method_ + " " +
-                                exchange.target_ + " " +
-                                std::to_string(exchange.response_status()) + " " +
-                                std::to_string(micros) + "us");
+      Log(LogLevel::kDebug,
+          server_->name_ + " " + peer_ + " " + exchange.method_ + " " + exchange.target_ + " " +
+              std::to_string(exchange.response_status()) + " " + std::to_string(micros) + "us");
     }
     if (!BodyDone() && !Drain()) return;
   }
@@ -126,7 +127,8 @@ void Connection::SendContinueIfExpected() {
   continue_sent_ = true;
   auto& request = parser_->get();
   auto it = request.find(bhttp::field::expect);
-  if (it != request.end() && EqualsIgnoreCase(std::string_view(it->value().data(), it->value().size()), "100-continue")) {
+  if (it != request.end() &&
+      EqualsIgnoreCase(std::string_view(it->value().data(), it->value().size()), "100-continue")) {
     static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
     WriteAll(kContinue, sizeof kContinue - 1);
   }
@@ -178,8 +180,8 @@ Status Connection::ReadSizedBody(uint64_t remaining, const Exchange::BodySink& s
     if (!s.ok()) return finish(s);
   }
   while (remaining > 0) {
-    ssize_t n = ::recv(fd_, chunk_.get(), static_cast<size_t>(std::min<uint64_t>(remaining, kChunkSize)),
-                       0);
+    ssize_t n = ::recv(fd_, chunk_.get(),
+                       static_cast<size_t>(std::min<uint64_t>(remaining, kChunkSize)), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
       pollfd p{fd_, POLLIN, 0};
@@ -223,7 +225,8 @@ void Connection::WriteHead(int status, const Headers& headers, uint64_t content_
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
                      std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status))) +
                      "\r\n";
-  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : headers)
+    head.append(name).append(": ").append(value).append("\r\n");
   if (status != 204 && !(status >= 100 && status < 200)) {
     head += "Content-Length: " + std::to_string(content_length) + "\r\n";
   }
@@ -299,7 +302,7 @@ Status Exchange::ReadBody(std::string* out, size_t limit) {
 
 Status Exchange::StreamBody(const BodySink& sink) { return connection_->ReadBodyChunks(sink); }
 
-void Exchange::Respond(int status, Headers headers, std::string body) {
+void Exchange::Respond(int status, const Headers& headers, std::string body) {
   if (responded_) return;
   responded_ = true;
   response_status_ = status;
@@ -307,14 +310,15 @@ void Exchange::Respond(int status, Headers headers, std::string body) {
   if (method_ != "HEAD" && !body.empty()) connection_->WriteAll(body.data(), body.size());
 }
 
-void Exchange::RespondHead(int status, Headers headers, uint64_t content_length) {
+void Exchange::RespondHead(int status, const Headers& headers, uint64_t content_length) {
   if (responded_) return;
   responded_ = true;
   response_status_ = status;
   connection_->WriteHead(status, headers, content_length, true);
 }
 
-void Exchange::RespondFile(int status, Headers headers, int fd, uint64_t offset, uint64_t length) {
+void Exchange::RespondFile(int status, const Headers& headers, int fd, uint64_t offset,
+                           uint64_t length) {
   if (responded_) return;
   responded_ = true;
   response_status_ = status;

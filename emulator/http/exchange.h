@@ -43,11 +43,11 @@ class Exchange {
   Status StreamBody(const BodySink& sink);
 
   // Answers with `body`; Content-Length is set from it.
-  void Respond(int status, Headers headers, std::string body = {});
+  void Respond(int status, const Headers& headers, std::string body = {});
   // Answers a HEAD request: headers and a Content-Length of `content_length`, no body.
-  void RespondHead(int status, Headers headers, uint64_t content_length);
+  void RespondHead(int status, const Headers& headers, uint64_t content_length);
   // Answers with `length` bytes of `fd` from `offset` (sent with sendfile).
-  void RespondFile(int status, Headers headers, int fd, uint64_t offset, uint64_t length);
+  void RespondFile(int status, const Headers& headers, int fd, uint64_t offset, uint64_t length);
   bool responded() const { return responded_; }
   int response_status() const { return response_status_; }
 

@@ -62,7 +62,9 @@ Status Server::Listen(const std::string& address) {
   return Status::Ok();
 }
 
-void Server::Start() { accept_thread_ = std::thread([this] { AcceptLoop(); }); }
+void Server::Start() {
+  accept_thread_ = std::thread([this] { AcceptLoop(); });
+}
 
 void Server::AcceptLoop() {
   while (!stopping_) {

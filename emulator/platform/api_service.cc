@@ -1,8 +1,7 @@
 #include "platform/api_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 namespace ukc::platform {
 
@@ -12,7 +11,8 @@ void ApiService::Handle(http::Exchange& ex) {
   auto started = std::chrono::steady_clock::now();
   auto respond = [&](int status, json body) {
     body["op_time_us"] = std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::steady_clock::now() - started).count();
+                             std::chrono::steady_clock::now() - started)
+                             .count();
     ex.Respond(status, {{"Content-Type", "application/json"}}, body.dump());
   };
   auto user = authenticator_->Authenticate(ex.Header("Authorization"));

@@ -11,8 +11,7 @@ namespace ukc::platform {
 
 class ApiService {
  public:
-  explicit ApiService(const access::Authenticator* authenticator)
-      : authenticator_(authenticator) {}
+  explicit ApiService(const access::Authenticator* authenticator) : authenticator_(authenticator) {}
   void Handle(http::Exchange& ex);
 
  private:

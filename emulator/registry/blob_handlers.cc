@@ -22,8 +22,7 @@ struct ByteRange {
 
 // Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n". nullopt: ignore the header (serve all).
 // Sets *unsatisfiable when well-formed but outside the blob.
-std::optional<ByteRange> ParseRange(const std::string& header, uint64_t size,
-                                    bool* unsatisfiable) {
+std::optional<ByteRange> ParseRange(const std::string& header, uint64_t size, bool* unsatisfiable) {
   *unsatisfiable = false;
   if (header.rfind("bytes=", 0) != 0 || header.find(',') != std::string::npos) return std::nullopt;
   std::string spec = header.substr(6);
@@ -113,14 +112,14 @@ void RegistryService::GetBlob(http::Exchange& ex, const Route& route) {
                                 {{"Content-Range", "bytes */" + std::to_string(size)}});
   }
   if (ex.method() == "HEAD") {
-    ex.RespondHead(200, std::move(headers), size);
+    ex.RespondHead(200, headers, size);
   } else if (range) {
     headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + "-" +
                                               std::to_string(range->first + range->length - 1) +
                                               "/" + std::to_string(size));
-    ex.RespondFile(206, std::move(headers), fd, range->first, range->length);
+    ex.RespondFile(206, headers, fd, range->first, range->length);
   } else {
-    ex.RespondFile(200, std::move(headers), fd, 0, size);
+    ex.RespondFile(200, headers, fd, 0, size);
   }
   ::close(fd);
 }
@@ -137,16 +136,16 @@ void RegistryService::DeleteBlob(http::Exchange& ex, const Route& route) {
   ex.Respond(202, RegistryHeaders({{"Docker-Content-Digest", digest->ToString()}}));
 }
 
-void RegistryService::StartUpload(http::Exchange& ex, const Route& route,
-                                  const std::string& user) {
+void RegistryService::StartUpload(http::Exchange& ex, const Route& route, const std::string& user) {
   if (ex.HasQuery("mount")) {
     auto digest = oci::Digest::Parse(ex.Query("mount"));
     std::string from = ex.Query("from");
     if (digest && !from.empty() && CanPull(user, from) &&
         store_->Mount(from, route.repository, *digest).ok()) {
-      return ex.Respond(201, RegistryHeaders({{"Location", "/v2/" + route.repository + "/blobs/" +
-                                                               digest->ToString()},
-                                              {"Docker-Content-Digest", digest->ToString()}}));
+      return ex.Respond(
+          201,
+          RegistryHeaders({{"Location", "/v2/" + route.repository + "/blobs/" + digest->ToString()},
+                           {"Docker-Content-Digest", digest->ToString()}}));
     }
     // Not mountable: fall back to an ordinary upload session, as the spec asks.
   }
@@ -182,8 +181,8 @@ bool RegistryService::AppendBody(http::Exchange& ex, const Route& route, UploadS
   if (ex.HasHeader("Content-Range")) {
     uint64_t first = 0, last = 0;
     auto length = ex.ContentLength();
-    if (!ParseContentRange(ex.Header("Content-Range"), &first, &last) ||
-        first != session.size() || (length && *length != last - first + 1)) {
+    if (!ParseContentRange(ex.Header("Content-Range"), &first, &last) || first != session.size() ||
+        (length && *length != last - first + 1)) {
       RespondRegistryError(ex, 416, "BLOB_UPLOAD_INVALID", "range does not continue the upload",
                            ex.Header("Content-Range"),
                            {{"Location", UploadLocation(route.repository, session.id())},
@@ -230,9 +229,9 @@ void RegistryService::FinishUploadLocked(http::Exchange& ex, const Route& route,
   if (!s.ok()) {
     return RespondRegistryError(ex, 500, "BLOB_UPLOAD_INVALID", "cannot store blob", s.message());
   }
-  ex.Respond(201, RegistryHeaders({{"Location", "/v2/" + route.repository + "/blobs/" +
-                                                    digest->ToString()},
-                                   {"Docker-Content-Digest", digest->ToString()}}));
+  ex.Respond(201, RegistryHeaders(
+                      {{"Location", "/v2/" + route.repository + "/blobs/" + digest->ToString()},
+                       {"Docker-Content-Digest", digest->ToString()}}));
 }
 
 void RegistryService::UploadStatus(http::Exchange& ex, const Route& route) {

@@ -80,11 +80,12 @@ void BlobStore::ForEach(const std::function<void(const oci::Digest&)>& visit) co
   for (const char* algorithm : {"sha256", "sha512"}) {
     fs::path dir = root_ / algorithm;
     if (!fs::exists(dir, ec)) continue;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) break;
       if (!it->is_regular_file(ec)) continue;
-      auto digest = oci::Digest::Parse(std::string(algorithm) + ":" + it->path().filename().string());
+      auto digest =
+          oci::Digest::Parse(std::string(algorithm) + ":" + it->path().filename().string());
       if (digest) visit(*digest);
     }
   }

@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxManifestBytes = 4 * 1024 * 1024;
+constexpr size_t kMaxManifestBytes = size_t{4} << 20;
 
 // A reference is a digest when it contains ':'. Answers and returns false when malformed: 400
 // for a bad digest, and for a bad tag 400 on PUT but 404 on reads and deletes (nothing can exist
@@ -43,7 +43,8 @@ bool ParsePagination(http::Exchange& ex, int64_t* n, std::string* last) {
   *n = -1;
   if (!ex.HasQuery("n")) return true;
   std::string text = ex.Query("n");
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     RespondRegistryError(ex, 400, "PAGINATION_NUMBER_INVALID", "invalid number of results", text);
     return false;
   }
@@ -83,8 +84,7 @@ void RegistryService::PutManifest(http::Exchange& ex, const Route& route) {
   oci::Digest digest;
   oci::ParsedManifest parsed;
   std::string tag = reference_digest ? std::string() : route.argument;
-  s = store_->PutManifest(route.repository, body, ex.Header("Content-Type"), tag, &digest,
-                          &parsed);
+  s = store_->PutManifest(route.repository, body, ex.Header("Content-Type"), tag, &digest, &parsed);
   if (s.kind() == Status::Kind::kInvalidArgument) {
     return RespondRegistryError(ex, 400, "MANIFEST_INVALID", "manifest invalid", s.message());
   }
@@ -93,10 +93,11 @@ void RegistryService::PutManifest(http::Exchange& ex, const Route& route) {
                                 "manifest references a manifest or blob unknown to registry",
                                 s.message());
   }
-  if (!s.ok()) return RespondRegistryError(ex, 500, "UNKNOWN", "cannot store manifest", s.message());
-  http::Headers headers = {{"Location", "/v2/" + route.repository + "/manifests/" +
-                                            digest.ToString()},
-                           {"Docker-Content-Digest", digest.ToString()}};
+  if (!s.ok())
+    return RespondRegistryError(ex, 500, "UNKNOWN", "cannot store manifest", s.message());
+  http::Headers headers = {
+      {"Location", "/v2/" + route.repository + "/manifests/" + digest.ToString()},
+      {"Docker-Content-Digest", digest.ToString()}};
   if (parsed.subject) headers.emplace_back("OCI-Subject", parsed.subject->ToString());
   ex.Respond(201, RegistryHeaders(std::move(headers)));
 }
@@ -114,8 +115,8 @@ void RegistryService::GetManifest(http::Exchange& ex, const Route& route) {
   http::Headers headers = RegistryHeaders({{"Content-Type", record->media_type},
                                            {"Docker-Content-Digest", record->digest.ToString()},
                                            {"ETag", "\"" + record->digest.ToString() + "\""}});
-  if (ex.method() == "HEAD") return ex.RespondHead(200, std::move(headers), body.size());
-  ex.Respond(200, std::move(headers), std::move(body));
+  if (ex.method() == "HEAD") return ex.RespondHead(200, headers, body.size());
+  ex.Respond(200, headers, std::move(body));
 }
 
 void RegistryService::DeleteManifest(http::Exchange& ex, const Route& route) {
@@ -185,8 +186,8 @@ void RegistryService::ListReferrers(http::Exchange& ex, const Route& route) {
   }
   http::Headers headers = {{"Content-Type", oci::kMediaTypeOciIndex}};
   if (!filter.empty()) headers.emplace_back("OCI-Filters-Applied", "artifactType");
-  json index = {{"schemaVersion", 2}, {"mediaType", oci::kMediaTypeOciIndex},
-                {"manifests", manifests}};
+  json index = {
+      {"schemaVersion", 2}, {"mediaType", oci::kMediaTypeOciIndex}, {"manifests", manifests}};
   ex.Respond(200, RegistryHeaders(std::move(headers)), index.dump() + "\n");
 }
 

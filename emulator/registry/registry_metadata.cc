@@ -47,8 +47,9 @@ Status RegistryMetadata::Init() {
 Status RegistryMetadata::LinkBlob(const std::string& repository, const oci::Digest& digest,
                                   int64_t size) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  return db_->Prepare(
-                "INSERT OR REPLACE INTO repo_blobs(repo, digest, size, linked_at) VALUES(?, ?, ?, ?)")
+  return db_
+      ->Prepare(
+          "INSERT OR REPLACE INTO repo_blobs(repo, digest, size, linked_at) VALUES(?, ?, ?, ?)")
       .Bind(1, repository)
       .Bind(2, digest.ToString())
       .Bind(3, size)
@@ -85,15 +86,18 @@ Status RegistryMetadata::PutManifest(const ManifestRecord& record,
       " annotations, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   insert.Bind(1, record.repository).Bind(2, digest).Bind(3, record.media_type).Bind(4, record.size);
   insert.Bind(5, record.artifact_type);
-  if (parsed.subject) insert.Bind(6, parsed.subject->ToString()); else insert.BindNull(6);
+  if (parsed.subject)
+    insert.Bind(6, parsed.subject->ToString());
+  else
+    insert.BindNull(6);
   insert.Bind(7, record.annotations_json).Bind(8, record.created_at);
   if (Status s = insert.Run(); !s.ok()) return s;
   for (const auto* list : {&parsed.blobs, &parsed.manifests}) {
     for (const auto& child : *list) {
       auto ref = db_->Prepare(
           "INSERT OR IGNORE INTO manifest_refs(repo, manifest, child) VALUES(?, ?, ?)");
-      if (Status s = ref.Bind(1, record.repository).Bind(2, digest).Bind(3, child.digest.ToString())
-                         .Run();
+      if (Status s =
+              ref.Bind(1, record.repository).Bind(2, digest).Bind(3, child.digest.ToString()).Run();
           !s.ok()) {
         return s;
       }
@@ -141,7 +145,9 @@ Status RegistryMetadata::DeleteManifest(const std::string& repository, const oci
   if (Status s = remove.Bind(1, repository).Bind(2, d).Run(); !s.ok()) return s;
   if (db_->changes() == 0) return Status::NotFound("manifest " + d);
   released->push_back(digest);
-  db_->Prepare("DELETE FROM tags WHERE repo = ? AND digest = ?").Bind(1, repository).Bind(2, d)
+  db_->Prepare("DELETE FROM tags WHERE repo = ? AND digest = ?")
+      .Bind(1, repository)
+      .Bind(2, d)
       .Run();
   db_->Prepare("DELETE FROM manifest_refs WHERE repo = ? AND manifest = ?")
       .Bind(1, repository)
@@ -173,7 +179,9 @@ Status RegistryMetadata::UnlinkUnreferencedBlobs(int64_t linked_before,
 
 bool RegistryMetadata::DeleteTag(const std::string& repository, const std::string& tag) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  db_->Prepare("DELETE FROM tags WHERE repo = ? AND tag = ?").Bind(1, repository).Bind(2, tag)
+  db_->Prepare("DELETE FROM tags WHERE repo = ? AND tag = ?")
+      .Bind(1, repository)
+      .Bind(2, tag)
       .Run();
   return db_->changes() > 0;
 }
@@ -190,7 +198,8 @@ bool RegistryMetadata::RepositoryExists(const std::string& repository) {
 std::vector<std::string> RegistryMetadata::ListTags(const std::string& repository,
                                                     const std::string& last, int64_t limit) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  auto select = db_->Prepare("SELECT tag FROM tags WHERE repo = ? AND tag > ? ORDER BY tag LIMIT ?");
+  auto select =
+      db_->Prepare("SELECT tag FROM tags WHERE repo = ? AND tag > ? ORDER BY tag LIMIT ?");
   select.Bind(1, repository).Bind(2, last).Bind(3, limit);
   std::vector<std::string> tags;
   while (select.Step()) tags.push_back(select.Text(0));
@@ -202,16 +211,16 @@ std::vector<TagRecord> RegistryMetadata::ListAllTags() {
   auto select = db_->Prepare("SELECT repo, tag, digest, updated_at FROM tags ORDER BY repo, tag");
   std::vector<TagRecord> tags;
   while (select.Step()) {
-    tags.push_back({select.Text(0), select.Text(1), *oci::Digest::Parse(select.Text(2)),
-                    select.Int(3)});
+    tags.push_back(
+        {select.Text(0), select.Text(1), *oci::Digest::Parse(select.Text(2)), select.Int(3)});
   }
   return tags;
 }
 
 std::vector<std::string> RegistryMetadata::ListRepositories() {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  auto select = db_->Prepare(
-      "SELECT repo FROM manifests UNION SELECT repo FROM repo_blobs ORDER BY 1");
+  auto select =
+      db_->Prepare("SELECT repo FROM manifests UNION SELECT repo FROM repo_blobs ORDER BY 1");
   std::vector<std::string> repos;
   while (select.Step()) repos.push_back(select.Text(0));
   return repos;

@@ -1,8 +1,7 @@
 #include "registry/registry_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "base/encoding.h"
 #include "oci/names.h"
@@ -116,9 +115,9 @@ void RegistryService::Handle(http::Exchange& ex) {
   }
   bool allowed = write ? CanPush(*user, route.repository) : CanPull(*user, route.repository);
   if (!allowed) {
-    return RespondRegistryError(ex, 403, "DENIED", "requested access to the resource is denied",
-                                "user " + *user + " may not " + (write ? "push to " : "pull from ") +
-                                    route.repository);
+    return RespondRegistryError(
+        ex, 403, "DENIED", "requested access to the resource is denied",
+        "user " + *user + " may not " + (write ? "push to " : "pull from ") + route.repository);
   }
   const auto method = ex.method();
   using Kind = Route::Kind;
@@ -156,14 +155,14 @@ void RegistryService::HandleToken(http::Exchange& ex) {
   std::optional<std::string> user = authenticator_->AuthenticateBasic(ex.Header("Authorization"));
   if (!user && ex.method() == "POST") {
     std::string body;
-    if (ex.ReadBody(&body, 64 * 1024).ok()) {
+    if (ex.ReadBody(&body, size_t{64} << 10).ok()) {
       // application/x-www-form-urlencoded: grant_type=password&username=…&password=…
       std::string username, password;
       size_t start = 0;
       while (start <= body.size()) {
         size_t amp = body.find('&', start);
-        std::string pair = body.substr(start, amp == std::string::npos ? std::string::npos
-                                                                        : amp - start);
+        std::string pair =
+            body.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
         size_t eq = pair.find('=');
         if (eq != std::string::npos) {
           std::string value = PercentDecode(pair.substr(eq + 1), true).value_or("");
@@ -185,8 +184,8 @@ void RegistryService::HandleToken(http::Exchange& ex) {
   time_t t = now;
   gmtime_r(&t, &tm);
   std::strftime(issued, sizeof issued, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  json body = {{"token", token}, {"access_token", token}, {"expires_in", kLifetime},
-               {"issued_at", issued}};
+  json body = {
+      {"token", token}, {"access_token", token}, {"expires_in", kLifetime}, {"issued_at", issued}};
   ex.Respond(200, RegistryHeaders({{"Content-Type", "application/json"}}), body.dump() + "\n");
 }
 

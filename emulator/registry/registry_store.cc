@@ -8,7 +8,9 @@
 namespace ukc::registry {
 
 RegistryStore::RegistryStore(const store::DataDir& data_dir, store::Database* db)
-    : blobs_(data_dir.blobs()), metadata_(db), uploads_(data_dir.uploads()),
+    : blobs_(data_dir.blobs()),
+      metadata_(db),
+      uploads_(data_dir.uploads()),
       uploads_dir_(data_dir.uploads()) {}
 
 Status RegistryStore::Init() {
@@ -29,8 +31,9 @@ void RegistryStore::SweepUnreferenced() {
       removed++;
     }
   }
-  if (removed) Log(LogLevel::kInfo, "registry: removed " + std::to_string(removed) +
-                                        " unreferenced blob(s) left by an earlier run");
+  if (removed)
+    Log(LogLevel::kInfo, "registry: removed " + std::to_string(removed) +
+                             " unreferenced blob(s) left by an earlier run");
 }
 
 Status RegistryStore::CommitUpload(UploadSession& session, const oci::Digest& digest) {

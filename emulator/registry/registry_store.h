@@ -39,8 +39,8 @@ class RegistryStore {
   // Checks `body` (references must exist in `repository`), stores it, moves `tag` (may be empty).
   // InvalidArgument: malformed; NotFound: a referenced blob or manifest is missing.
   Status PutManifest(const std::string& repository, std::string_view body,
-                     std::string_view content_type, const std::string& tag,
-                     oci::Digest* digest, oci::ParsedManifest* parsed);
+                     std::string_view content_type, const std::string& tag, oci::Digest* digest,
+                     oci::ParsedManifest* parsed);
   Status DeleteManifest(const std::string& repository, const oci::Digest& digest);
   Status ReadManifest(const ManifestRecord& record, std::string* body);
   // Garbage collection: unlinks blobs that no manifest of their repository has referenced for

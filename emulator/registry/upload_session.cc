@@ -21,8 +21,12 @@ constexpr size_t kBlockSize = 1 << 20;  // multiple of every logical block size
 
 UploadSession::UploadSession(std::string id, std::string repository, fs::path file, int fd,
                              bool direct)
-    : id_(std::move(id)), repository_(std::move(repository)), file_(std::move(file)), fd_(fd),
-      direct_(direct), buffer_(static_cast<char*>(std::aligned_alloc(4096, kBlockSize)), &std::free),
+    : id_(std::move(id)),
+      repository_(std::move(repository)),
+      file_(std::move(file)),
+      fd_(fd),
+      direct_(direct),
+      buffer_(static_cast<char*>(std::aligned_alloc(4096, kBlockSize)), &std::free),
       last_used_(std::chrono::steady_clock::now()) {}
 
 UploadSession::~UploadSession() {
@@ -97,8 +101,7 @@ void UploadSessions::Clear() {
   for (const auto& entry : fs::directory_iterator(dir_, ec)) fs::remove_all(entry.path(), ec);
 }
 
-Status UploadSessions::Create(const std::string& repository,
-                              std::shared_ptr<UploadSession>* out) {
+Status UploadSessions::Create(const std::string& repository, std::shared_ptr<UploadSession>* out) {
   std::string id = RandomHex(4) + "-" + RandomHex(2) + "-" + RandomHex(2) + "-" + RandomHex(2) +
                    "-" + RandomHex(6);
   fs::path file = dir_ / id;

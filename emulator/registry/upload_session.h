@@ -50,8 +50,8 @@ class UploadSession {
 
   int fd_;
   bool direct_;
-  uint64_t size_ = 0;      // bytes received
-  uint64_t written_ = 0;   // bytes on disk
+  uint64_t size_ = 0;     // bytes received
+  uint64_t written_ = 0;  // bytes on disk
   std::unique_ptr<char, void (*)(void*)> buffer_;
   size_t buffered_ = 0;
   oci::Hasher sha256_;

@@ -32,7 +32,8 @@ Status DataDir::Create() const {
 
 Status DataDir::LockForDaemon() {
   int fd = ::open(lock_file().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("cannot open " + lock_file().string() + ": " + strerror(errno));
+  if (fd < 0)
+    return Status::IoError("cannot open " + lock_file().string() + ": " + strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return Status::Unavailable("another ukc-emu is already running with data dir " +
