@@ -10,7 +10,8 @@ BUILD_PACKAGES=(
   doctest-dev libsqlite3-dev libssl-dev
 )
 RUN_PACKAGES=(
-  qemu-system-x86 qemu-utils cpio busybox-static ca-certificates curl
+  qemu-system-x86 qemu-system-data qemu-utils cpio busybox-static ca-certificates curl python3
+  lz4 zstd
 )
 TEST_PACKAGES=(
   skopeo podman buildah golang-github-containers-common uidmap fuse-overlayfs slirp4netns

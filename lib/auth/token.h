@@ -9,7 +9,7 @@
 namespace ukc::auth {
 
 struct Credentials {
-  std::string user;    // bare user name, e.g. "local"
+  std::string user;  // bare user name, e.g. "local"
   std::string secret;
 };
 

@@ -1,4 +1,5 @@
-// Byte encodings shared by server and client: base64 (std, padded), base64url, hex, percent-decoding.
+// Byte encodings shared by server and client: base64 (std, padded), base64url, hex,
+// percent-decoding.
 #pragma once
 
 #include <optional>

@@ -9,8 +9,19 @@ namespace ukc {
 
 class Status {
  public:
-  enum class Kind { kOk, kInvalidArgument, kNotFound, kAlreadyExists, kPermissionDenied,
-                    kUnauthenticated, kIoError, kCorruption, kTooLarge, kUnavailable, kInternal };
+  enum class Kind {
+    kOk,
+    kInvalidArgument,
+    kNotFound,
+    kAlreadyExists,
+    kPermissionDenied,
+    kUnauthenticated,
+    kIoError,
+    kCorruption,
+    kTooLarge,
+    kUnavailable,
+    kInternal
+  };
 
   Status() = default;
   static Status Ok() { return Status(); }

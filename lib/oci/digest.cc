@@ -58,9 +58,7 @@ Hasher::Hasher(DigestAlgorithm algorithm)
 
 Hasher::~Hasher() = default;
 
-void Hasher::Update(const void* data, size_t size) {
-  EVP_DigestUpdate(context_->ctx, data, size);
-}
+void Hasher::Update(const void* data, size_t size) { EVP_DigestUpdate(context_->ctx, data, size); }
 
 Digest Hasher::Finish() {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -99,8 +99,8 @@ Status ParseManifest(std::string_view body, std::string_view content_type, Parse
   if (!IsManifestMediaType(out->media_type)) {
     return Status::InvalidArgument("unsupported manifest media type " + out->media_type);
   }
-  out->is_index = out->media_type == kMediaTypeOciIndex ||
-                  out->media_type == kMediaTypeDockerManifestList;
+  out->is_index =
+      out->media_type == kMediaTypeOciIndex || out->media_type == kMediaTypeDockerManifestList;
   Status s;
   if (out->is_index) {
     if (!doc.contains("manifests")) return Status::InvalidArgument("index has no manifests");

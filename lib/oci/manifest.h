@@ -20,13 +20,13 @@ struct Descriptor {
 };
 
 struct ParsedManifest {
-  std::string media_type;              // effective media type
-  bool is_index = false;               // index / manifest list
-  std::vector<Descriptor> blobs;       // config + layers (image manifests)
-  std::vector<Descriptor> manifests;   // children (indexes)
+  std::string media_type;             // effective media type
+  bool is_index = false;              // index / manifest list
+  std::vector<Descriptor> blobs;      // config + layers (image manifests)
+  std::vector<Descriptor> manifests;  // children (indexes)
   std::optional<Digest> subject;
-  std::string artifact_type;           // artifactType, else config media type (image manifests)
-  std::string annotations_json;        // "annotations" object as JSON, empty when absent
+  std::string artifact_type;     // artifactType, else config media type (image manifests)
+  std::string annotations_json;  // "annotations" object as JSON, empty when absent
 };
 
 // True for the four manifest media types the registry stores.
@@ -37,7 +37,8 @@ bool IsManifestMediaType(std::string_view media_type);
 // or a descriptor is malformed.
 Status ParseManifest(std::string_view body, std::string_view content_type, ParsedManifest* out);
 
-// Whether a layer descriptor may legitimately be absent from the registry (foreign/nondistributable).
+// Whether a layer descriptor may legitimately be absent from the registry
+// (foreign/nondistributable).
 bool IsNonDistributable(const Descriptor& d);
 
 }  // namespace ukc::oci

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "oci/digest.h"
+
+#include <doctest/doctest.h>
 
 using ukc::oci::Digest;
 

@@ -1,8 +1,8 @@
+#include "oci/names.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "oci/names.h"
 
 using ukc::oci::IsValidRepositoryName;
 using ukc::oci::IsValidTag;

@@ -1,10 +1,11 @@
+#include "registry/registry_store.h"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
 #include "base/encoding.h"
 #include "oci/media_types.h"
-#include "registry/registry_store.h"
 #include "store/data_dir.h"
 #include "store/database.h"
 
@@ -28,7 +29,8 @@ struct TempStore {
 
 std::string ImageManifest(const oci::Digest& config, const oci::Digest& layer) {
   return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-         config.ToString() + R"(","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":")" +
+         config.ToString() +
+         R"(","size":2},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":")" +
          layer.ToString() + R"(","size":5}]})";
 }
 }  // namespace
@@ -52,12 +54,16 @@ TEST_CASE("manifests need their blobs, and deleting them collects garbage") {
   oci::Digest manifest_digest;
   oci::ParsedManifest parsed;
   std::string missing_layer = ImageManifest(config, oci::Digest::Sha256Of("layer"));
-  CHECK(t.registry->PutManifest("local/app", missing_layer, oci::kMediaTypeOciManifest, "v1",
-                                &manifest_digest, &parsed).kind() == Status::Kind::kNotFound);
+  CHECK(t.registry
+            ->PutManifest("local/app", missing_layer, oci::kMediaTypeOciManifest, "v1",
+                          &manifest_digest, &parsed)
+            .kind() == Status::Kind::kNotFound);
   REQUIRE(t.registry->PutBlob("local/app", "layer", &layer).ok());
   std::string body = ImageManifest(config, layer);
-  REQUIRE(t.registry->PutManifest("local/app", body, oci::kMediaTypeOciManifest, "v1",
-                                  &manifest_digest, &parsed).ok());
+  REQUIRE(t.registry
+              ->PutManifest("local/app", body, oci::kMediaTypeOciManifest, "v1", &manifest_digest,
+                            &parsed)
+              .ok());
   auto tagged = t.registry->metadata().FindTag("local/app", "v1");
   REQUIRE(tagged);
   CHECK(tagged->digest == manifest_digest);

@@ -1,6 +1,7 @@
+#include "auth/token.h"
+
 #include <doctest/doctest.h>
 
-#include "auth/token.h"
 #include "base/encoding.h"
 
 using namespace ukc::auth;
