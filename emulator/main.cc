@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/token.h"
+#include "cli/commands.h"
 #include "daemon.h"
 #include "log.h"
 #include "store/data_dir.h"
@@ -120,6 +121,10 @@ int main(int argc, char** argv) try {
   auto* user_list = user->add_subcommand("list", "list users");
   user_list->add_option("--data-dir", data_dir, "data directory");
 
+  int exit_code = 0;
+  ukc::cli::AddRuntimeCommands(app, &data_dir, &exit_code);
+  ukc::cli::AddVmCommands(app, &data_dir, &exit_code);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*up) {
@@ -136,7 +141,7 @@ int main(int argc, char** argv) try {
   if (*env) return PrintEnv(data_dir, env_user);
   if (*user_add) return AddUser(data_dir, new_user);
   if (*user_list) return ListUsers(data_dir);
-  return 0;
+  return exit_code;  // set by a subcommand's callback
 } catch (const std::exception& e) {
   std::cerr << "ukc-emu: " << e.what() << "\n";
   return 1;

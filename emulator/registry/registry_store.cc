@@ -13,8 +13,10 @@ RegistryStore::RegistryStore(const store::DataDir& data_dir, store::Database* db
       uploads_(data_dir.uploads()),
       uploads_dir_(data_dir.uploads()) {}
 
+Status RegistryStore::Open() { return metadata_.Init(); }
+
 Status RegistryStore::Init() {
-  Status s = metadata_.Init();
+  Status s = Open();
   if (!s.ok()) return s;
   uploads_.Clear();
   SweepUnreferenced();

@@ -22,7 +22,10 @@ class RegistryStore {
  public:
   RegistryStore(const store::DataDir& data_dir, store::Database* db);
   // Creates tables, drops leftover uploads and content nothing references (crash leftovers).
+  // Only the daemon calls this.
   Status Init();
+  // Creates tables only: for tools that write the store while a daemon may be running.
+  Status Open();
 
   BlobStore& blobs() { return blobs_; }
   RegistryMetadata& metadata() { return metadata_; }

@@ -1,0 +1,16 @@
+// Subcommand groups of `ukc-emu` beyond `up`, `env` and `user`. Each Add*Commands registers its
+// subcommands on `app`; their callbacks read the shared --data-dir flag through `data_dir` when
+// they run, and store the process exit code in `*exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace ukc::cli {
+
+// `ukc-emu runtime build [NAME…]`, `ukc-emu runtime list`.
+void AddRuntimeCommands(CLI::App& app, const std::string* data_dir, int* exit_code);
+// `ukc-emu vm run …` (boot an image from the registry in the foreground, for debugging/tests).
+void AddVmCommands(CLI::App& app, const std::string* data_dir, int* exit_code);
+
+}  // namespace ukc::cli

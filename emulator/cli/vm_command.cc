@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace ukc::cli {
+
+void AddVmCommands(CLI::App& app, const std::string* data_dir, int* exit_code) {}
+
+}  // namespace ukc::cli
