@@ -184,8 +184,7 @@ Status Connection::ReadSizedBody(uint64_t remaining, const Exchange::BodySink& s
                        static_cast<size_t>(std::min<uint64_t>(remaining, kChunkSize)), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
-      pollfd p{fd_, POLLIN, 0};
-      ::poll(&p, 1, 1000);
+      WaitUntil(POLLIN);
       continue;
     }
     if (n <= 0) {
@@ -200,14 +199,18 @@ Status Connection::ReadSizedBody(uint64_t remaining, const Exchange::BodySink& s
   return Status::Ok();
 }
 
+void Connection::WaitUntil(short events) {
+  pollfd p{fd_, events, 0};
+  ::poll(&p, 1, 1000);
+}
+
 bool Connection::WriteAll(const char* data, size_t size) {
   while (size > 0) {
     ssize_t n = ::send(fd_, data, size, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
-        pollfd p{fd_, POLLOUT, 0};
-        ::poll(&p, 1, 1000);
+        WaitUntil(POLLOUT);
         continue;
       }
       broken_ = true;
@@ -242,8 +245,7 @@ bool Connection::SendFile(int fd, uint64_t offset, uint64_t length) {
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
-        pollfd p{fd_, POLLOUT, 0};
-        ::poll(&p, 1, 1000);
+        WaitUntil(POLLOUT);
         continue;
       }
       broken_ = true;

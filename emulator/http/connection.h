@@ -26,6 +26,8 @@ class Connection {
   using Parser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
 
   bool WriteAll(const char* data, size_t size);
+  // Waits (up to 1 s) for the socket to become readable (POLLIN) or writable (POLLOUT).
+  void WaitUntil(short events);
   void SendContinueIfExpected();
   Status ReadBodyChunks(const Exchange::BodySink& sink);
   Status ReadSizedBody(uint64_t remaining, const Exchange::BodySink& sink);

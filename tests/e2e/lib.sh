@@ -60,6 +60,18 @@ ukc_kill9_daemon() {
   DAEMON_PID=""
 }
 
+# containers_sandbox: keeps skopeo/podman/buildah away from the host's config (own policy,
+# registries.conf, auth file, tmp dir) and defines `sk ARGS…` (skopeo, bounded by SK_TIMEOUT s).
+containers_sandbox() {
+  mkdir -p "$TEST_TMP/sktmp"
+  printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$TEST_TMP/policy.json"
+  printf 'unqualified-search-registries = []\n' >"$TEST_TMP/registries.conf"
+  export CONTAINERS_REGISTRIES_CONF=$TEST_TMP/registries.conf
+  export REGISTRY_AUTH_FILE=$TEST_TMP/auth.json
+  export TMPDIR=$TEST_TMP/sktmp
+}
+sk() { timeout "${SK_TIMEOUT:-180}" skopeo --policy "$TEST_TMP/policy.json" --tmpdir "$TEST_TMP/sktmp" "$@"; }
+
 # check NAME CMD...: runs CMD, counts pass/fail.
 check() {
   local name=$1; shift

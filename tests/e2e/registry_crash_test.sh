@@ -20,13 +20,8 @@ RELAY_RATE=$((256 * 1024)) # bytes/s per connection for the relayed pushes
 RELAY_PID=""
 PUSH_PIDS=()
 
-mkdir -p "$TEST_TMP/sktmp"
-printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$TEST_TMP/policy.json"
-printf 'unqualified-search-registries = []\n' >"$TEST_TMP/registries.conf"
-export CONTAINERS_REGISTRIES_CONF=$TEST_TMP/registries.conf
-export REGISTRY_AUTH_FILE=$TEST_TMP/auth.json
-export TMPDIR=$TEST_TMP/sktmp
-sk() { timeout "${SK_TIMEOUT:-120}" skopeo --policy "$TEST_TMP/policy.json" --tmpdir "$TEST_TMP/sktmp" "$@"; }
+SK_TIMEOUT=${SK_TIMEOUT:-120}
+containers_sandbox
 field() { sed -n "s/^$1=//p" "$2" | head -1; }
 
 crash_cleanup() {

@@ -10,15 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)
 
 # Keep containers/image away from the host's config: own policy, registries.conf, auth file, tmp.
-mkdir -p "$TEST_TMP/sktmp"
-printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$TEST_TMP/policy.json"
-printf 'unqualified-search-registries = []\n' >"$TEST_TMP/registries.conf"
-export CONTAINERS_REGISTRIES_CONF=$TEST_TMP/registries.conf
-export REGISTRY_AUTH_FILE=$TEST_TMP/auth.json
-export TMPDIR=$TEST_TMP/sktmp
+containers_sandbox
 
-# sk ARGS...: skopeo with the test's policy, bounded in time.
-sk() { timeout 180 skopeo --policy "$TEST_TMP/policy.json" --tmpdir "$TEST_TMP/sktmp" "$@"; }
 sha256_of() { sha256sum "$1" | awk '{print "sha256:" $1}'; }
 # field NAME FILE: value of "NAME=..." printed by make-oci-layout.py
 field() { sed -n "s/^$1=//p" "$2" | head -1; }

@@ -151,6 +151,9 @@ def main():
     ap.add_argument("out_dir")
     ap.add_argument("--layer-mb", default="1,2,3",
                     help="comma-separated MiB per layer (fractions allowed)")
+    ap.add_argument("--size-mb", type=float, default=None,
+                    help="total MiB split evenly over --layers (the benchmark kit's form)")
+    ap.add_argument("--layers", type=int, default=5)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--tag", default="latest")
     ap.add_argument("--index", action="store_true",
@@ -158,6 +161,10 @@ def main():
     ap.add_argument("--gzip-stored", action="store_true")
     ap.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
     args = ap.parse_args()
+    if args.size_mb is not None:
+        if args.layers < 1:
+            ap.error("--layers must be at least 1")
+        args.layer_mb = ",".join([str(args.size_mb / args.layers)] * args.layers)
     try:
         sizes = [float(s) for s in args.layer_mb.split(",") if s.strip()]
     except ValueError:
