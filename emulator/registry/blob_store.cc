@@ -51,7 +51,13 @@ void BlobStore::PrefetchInBackground(const oci::Digest& digest) const {
   int fd = ::open(PathFor(digest).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   std::thread([fd] {
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+    // The kernel caps one WILLNEED to a readahead window (8 MiB here): walk the whole file.
+    constexpr off_t kWindow = off_t{8} << 20;
+    struct stat st {};
+    fstat(fd, &st);
+    for (off_t offset = 0; offset < st.st_size; offset += kWindow) {
+      ::posix_fadvise(fd, offset, kWindow, POSIX_FADV_WILLNEED);
+    }
     ::close(fd);
   }).detach();
 }
