@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DATA_DIR ?=
 
-.PHONY: all deps test-deps build run test unit e2e format tidy clean
+.PHONY: all deps test-deps build run test unit e2e format tidy clean runtimes
 
 all: build
 
@@ -17,10 +17,15 @@ build:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: deps build
+# Packs the runtime recipes (runtimes/*/recipe.json) as official/<name>:<tag> images; only what
+# is missing or whose inputs changed is rebuilt, so this is cheap when they are present.
+runtimes: build
+	$(BUILD_DIR)/bin/ukc-emu runtime build $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
+run: deps build runtimes
 	$(BUILD_DIR)/bin/ukc-emu up $(if $(DATA_DIR),--data-dir $(DATA_DIR))
 
-test: test-deps build
+test: test-deps build runtimes
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 1800
 
 unit: build

@@ -19,10 +19,32 @@
 #include "store/data_dir.h"
 #include "store/database.h"
 #include "store/user_store.h"
+#include "vmm/accel_probe.h"
+#include "vmm/image_loader.h"
+#include "vmm/qemu_vmm.h"
 
 namespace ukc {
 
 namespace {
+
+// Which accelerator instances will get: probed with the base runtime's kernel (KVM only when a
+// guest really boots with it). Without a runtime yet, says so.
+std::string DescribeAccelerator(registry::RegistryStore* store, const store::DataDir& data_dir) {
+  vmm::QemuVmmOptions options = vmm::QemuVmmOptionsFromEnv();
+  if (options.qemu.accel == "kvm" || options.qemu.accel == "tcg") {
+    return options.qemu.accel + " (set by UKC_ACCEL)";
+  }
+  vmm::ImageLoader loader(store, data_dir.root() / "vmm" / "images");
+  vmm::LoadedImage image;
+  if (!loader.Load("official/base", "latest", &image).ok()) {
+    return "not probed yet (no official/base runtime: run `ukc-emu runtime build`)";
+  }
+  vmm::ProbeRequest probe{options.qemu, image.kernel, image.initrd,
+                          data_dir.root() / "vmm" / "accel-probe",
+                          data_dir.root() / "vmm" / "accel"};
+  std::string accel = vmm::ProbeAccelerator(probe);
+  return accel == "kvm" ? "kvm" : "tcg (KVM unavailable or not working here)";
+}
 
 int Fail(const Status& s) {
   Log(LogLevel::kError, s.ToString());
@@ -87,6 +109,7 @@ int RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo, "ukc-emu up: data dir " + data_dir.root().string());
   Log(LogLevel::kInfo, "registry  http://" + registry_server.address() + "/v2/");
   Log(LogLevel::kInfo, "api       http://" + api_server.address() + "/v1");
+  Log(LogLevel::kInfo, "vmm       accelerator " + DescribeAccelerator(&registry_store, data_dir));
   Log(LogLevel::kInfo,
       "run `ukc-emu env" +
           (options.data_dir.empty() ? std::string() : " --data-dir " + options.data_dir) +

@@ -123,9 +123,18 @@ int main(int argc, char** argv) try {
 
   int exit_code = 0;
   ukc::cli::AddRuntimeCommands(app, &data_dir, &exit_code);
-  ukc::cli::AddVmCommands(app, &data_dir, &exit_code);
+  std::vector<std::string> trailing_args;  // after "--": never parsed as options
+  int parsed_argc = argc;
+  for (int i = 1; i < argc; i++) {
+    if (std::string(argv[i]) == "--") {
+      trailing_args.assign(argv + i + 1, argv + argc);
+      parsed_argc = i;
+      break;
+    }
+  }
+  ukc::cli::AddVmCommands(app, &data_dir, &exit_code, &trailing_args);
 
-  CLI11_PARSE(app, argc, argv);
+  CLI11_PARSE(app, parsed_argc, argv);
 
   if (*up) {
     ukc::LogLevel level;

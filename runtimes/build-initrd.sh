@@ -78,7 +78,13 @@ if [ "$(id -u)" = 0 ]; then
   mknod -m 666 "$layer/dev/null" c 1 3
 fi
 
-mkcpio() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet); }
+# Deterministic: sorted names, owner 0:0, renumbered inodes, no device numbers, mtimes 0 for the
+# layer we assemble (the rootfs builders zero theirs), so unchanged inputs give identical bytes.
+mkcpio() {
+  (cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+    cpio -o -H newc -R 0:0 --renumber-inodes --ignore-devno --quiet)
+}
+find "$layer" -exec touch -h -d @0 {} +
 {
   if [ -n "$ROOTFS" ]; then mkcpio "$ROOTFS"; fi
   mkcpio "$layer"

@@ -5,12 +5,16 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace ukc::cli {
 
 // `ukc-emu runtime build [NAME…]`, `ukc-emu runtime list`.
 void AddRuntimeCommands(CLI::App& app, const std::string* data_dir, int* exit_code);
 // `ukc-emu vm run …` (boot an image from the registry in the foreground, for debugging/tests).
-void AddVmCommands(CLI::App& app, const std::string* data_dir, int* exit_code);
+// `trailing_args` holds what followed `--` on the command line (CLI11 2.1 would still parse
+// options there, so main() cuts them off first).
+void AddVmCommands(CLI::App& app, const std::string* data_dir, int* exit_code,
+                   const std::vector<std::string>* trailing_args);
 
 }  // namespace ukc::cli

@@ -54,6 +54,13 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_INPUTS 8
 
+/* Signals the app once: it leads its own session and process group (setsid), so the group kill
+ * reaches it and its children. Signalling it twice could interrupt its shutdown output: a second
+ * SIGTERM lands in a tty write() that returns EINTR without SA_RESTART and the line is lost. */
+static void signal_app(pid_t app, int sig) {
+  if (kill(-app, sig) < 0) kill(app, sig);
+}
+
 static long long uptime_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_BOOTTIME, &ts);
@@ -528,8 +535,7 @@ int main(void) {
           begin_stop = 1;
           reason = "power";
         } else {
-          kill(app, sig); /* forward to the app; also its process group */
-          kill(-app, sig);
+          signal_app(app, sig); /* forward to the app and its process group */
           if (sig == SIGTERM || sig == SIGINT) {
             begin_stop = 1;
             reason = "signal";
@@ -540,15 +546,12 @@ int main(void) {
     for (int i = 0; r > 0 && i < ninputs; i++) {
       if ((pfd[1 + i].revents & POLLIN) && power_pressed(inputs[i])) {
         begin_stop = 1;
-        reason = "power-button";
-        kill(app, SIGTERM);
-        kill(-app, SIGTERM);
+        reason = "power-button"; /* SIGTERM below, once even if several devices report it */
       }
     }
     if (begin_stop && kill_at < 0) {
-      if (reason && !strcmp(reason, "power")) {
-        kill(app, SIGTERM);
-        kill(-app, SIGTERM);
+      if (reason && strcmp(reason, "signal") != 0) {
+        signal_app(app, SIGTERM);
       }
       snprintf(line, sizeof line, "{\"event\":\"stop\",\"reason\":\"%s\",\"uptime_ms\":%lld}", reason,
                uptime_ms());
@@ -557,8 +560,7 @@ int main(void) {
     }
     if (kill_at >= 0 && uptime_ms() >= kill_at) {
       emit_error("app did not stop within %ld ms: SIGKILL", stop_timeout_ms);
-      kill(app, SIGKILL);
-      kill(-app, SIGKILL);
+      signal_app(app, SIGKILL);
       kill_at = uptime_ms() + 3600 * 1000LL; /* wait for the reap below */
     }
 

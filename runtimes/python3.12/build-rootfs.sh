@@ -11,8 +11,9 @@
 # idlelib, tkinter, turtledemo, ensurepip, lib2to3, docs, man pages) and the stdlib is precompiled
 # to __pycache__/*.pyc with --invalidation-mode unchecked-hash (valid whatever the file mtimes
 # are after the initrd unpacks, and saves compiling on every boot).
+# Prints key=value lines on stdout: contents=CPython <version>.
 set -euo pipefail
-[ $# -eq 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
 OUT=$1 CACHE=$2
 PYVER=3.11
 PKGS=(python$PYVER-minimal libpython$PYVER-minimal libpython$PYVER-stdlib python$PYVER
@@ -86,4 +87,11 @@ ok = compileall.compile_dir('$L', quiet=1, stripdir='$OUT', prependdir='/',
     rx=re.compile(r'/(site-packages|dist-packages)/'), workers=0)
 sys.exit(0 if ok else 1)" >&2 || echo "build-rootfs: warning: some files did not compile" >&2
 
-echo "build-rootfs: $OUT ($(du -sh "$OUT" | cut -f1), python $("$OUT/usr/lib64/ld-linux-x86-64.so.2" --library-path "$OUT/usr/lib/x86_64-linux-gnu" "$OUT/usr/bin/python$PYVER" -I -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo '?'))" >&2
+# mtimes 0: the cpio then only changes when the content does (the .pyc files are hash-based).
+find "$OUT" -exec touch -h -d @0 {} +
+version=$("$OUT/usr/lib64/ld-linux-x86-64.so.2" --library-path "$OUT/usr/lib/x86_64-linux-gnu" \
+          "$OUT/usr/bin/python$PYVER" -I -c 'import sys; print(sys.version.split()[0])' 2>/dev/null) ||
+  version=$PYVER
+echo "build-rootfs: $OUT ($(du -sh "$OUT" | cut -f1), python $version)" >&2
+# For ukc-emu's recipe runner (key=value on stdout): the honest interpreter version.
+echo "contents=CPython $version"

@@ -1,0 +1,35 @@
+// Parses the guest console stream: lines `ukc-init: {json}` are events from ukc-init (see
+// runtimes/README.md), everything else is app output. Feed bytes as they arrive; partial lines
+// are kept until their newline.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ukc::vmm {
+
+struct GuestEvent {
+  std::string event;  // "boot" | "app-start" | "stop" | "app-exit" | "error" | other
+  std::optional<int64_t> uptime_ms;
+  std::optional<int> code, signal, pid;
+  std::string reason, message;
+};
+
+// Parses one console line (without its newline); nullopt unless it is a well-formed event.
+std::optional<GuestEvent> ParseConsoleLine(std::string_view line);
+
+class ConsoleParser {
+ public:
+  explicit ConsoleParser(std::function<void(const GuestEvent&)> on_event)
+      : on_event_(std::move(on_event)) {}
+  void Feed(std::string_view bytes);
+
+ private:
+  std::function<void(const GuestEvent&)> on_event_;
+  std::string partial_;
+};
+
+}  // namespace ukc::vmm

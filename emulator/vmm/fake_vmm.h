@@ -1,0 +1,67 @@
+// FakeVmm: a deterministic in-memory Vmm for controller tests. Each VM follows a script (per id,
+// else the default): running `boot_delay` after Launch (its console gets `console`), then
+// optionally exits by itself after `exit_after`; Stop takes `stop_delay`. Time comes from the
+// injected Clock; with a ManualClock, Wait advances the clock instead of sleeping.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "vmm/clock.h"
+#include "vmm/port_allocator.h"
+#include "vmm/vmm.h"
+
+namespace ukc::vmm {
+
+struct FakeScript {
+  std::chrono::milliseconds boot_delay{100};
+  std::optional<std::chrono::milliseconds> exit_after;  // measured from app start
+  int exit_code = 0;                                    // when the app exits by itself
+  int stop_exit_code = 0;                               // reported after a graceful Stop
+  std::chrono::milliseconds stop_delay{50};
+  std::string console;       // app output, appears at app start
+  Status launch_error;       // returned by Launch when not ok
+  std::string boot_failure;  // non-empty: the VM stops at boot_delay with "boot-failed: …"
+};
+
+class FakeVmm : public Vmm {
+ public:
+  FakeVmm(Clock* clock, PortAllocator* ports) : clock_(clock), ports_(ports) {}
+
+  void SetDefaultScript(FakeScript script);
+  void SetScript(const std::string& id, FakeScript script);
+  std::vector<LaunchSpec> launched();  // every accepted spec, in order
+
+  Status Launch(const LaunchSpec& spec, VmStatus* status) override;
+  Status Stop(const std::string& id) override;
+  Status Kill(const std::string& id) override;
+  Status GetStatus(const std::string& id, VmStatus* status) override;
+  Status Wait(const std::string& id, VmState target, std::chrono::steady_clock::time_point deadline,
+              VmStatus* status) override;
+  Status ReadConsole(const std::string& id, int64_t offset, int64_t limit, std::string* out,
+                     int64_t* next_offset) override;
+  Status Release(const std::string& id) override;
+  std::vector<std::string> List() override;
+
+ private:
+  struct Vm {
+    FakeScript script;
+    VmStatus status;
+    std::string console;
+    Clock::TimePoint launched, running_at, stop_at;
+  };
+  void Refresh(Vm* vm, Clock::TimePoint now);  // applies every scripted event due by `now`
+  void End(Vm* vm, std::string reason, std::optional<int> code);
+  Vm* Find(const std::string& id);
+
+  Clock* clock_;
+  PortAllocator* ports_;
+  std::mutex mu_;
+  FakeScript default_script_;
+  std::map<std::string, FakeScript> scripts_;
+  std::map<std::string, Vm> vms_;
+  std::vector<LaunchSpec> launched_;
+};
+
+}  // namespace ukc::vmm

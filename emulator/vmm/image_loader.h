@@ -1,0 +1,53 @@
+// Resolves a registry image (repository + tag or digest) to bootable files: index → the
+// manifest for os kraftcloud|qemu|fc / arch x86_64 (or a plain manifest), kernel and initrd
+// layers by annotation (org.unikraft.kernel.image / .initrd) or media type
+// (application/vnd.unikraft.kernel.v1 / initrd.v1), each extracted once from its single-file
+// tar layer into <cache_dir>/<algorithm>-<hex>/<kernel|initrd> (atomic rename), plus the
+// config's Cmd/Env/WorkingDir/Labels.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "registry/registry_store.h"
+
+namespace ukc::vmm {
+
+struct LoadedImage {
+  std::string manifest_digest;
+  std::filesystem::path kernel;
+  std::filesystem::path initrd;  // empty when the image has none
+  std::vector<std::string> cmd;  // app argv (kernel parameters before a "--" are dropped)
+  std::vector<std::string> env;
+  std::string working_dir;
+  std::map<std::string, std::string> labels;
+};
+
+class ImageLoader {
+ public:
+  ImageLoader(registry::RegistryStore* store, std::filesystem::path cache_dir)
+      : store_(store), cache_dir_(std::move(cache_dir)) {}
+
+  // `reference` is a tag or "sha256:…". NotFound: no such repository/tag/manifest/platform;
+  // InvalidArgument: no kernel layer; Corruption: a layer is not a single-file tar.
+  Status Load(const std::string& repository, const std::string& reference, LoadedImage* out);
+
+ private:
+  Status ReadManifestJson(const std::string& repository, const std::string& reference,
+                          std::string* digest, std::string* body);
+  Status Extract(const std::string& repository, const std::string& digest,
+                 const std::string& media_type, const std::string& role,
+                 std::filesystem::path* out);
+
+  registry::RegistryStore* store_;
+  std::filesystem::path cache_dir_;
+};
+
+// Splits "repo:tag" / "repo@sha256:…" (default tag "latest"); InvalidArgument when malformed.
+Status ParseImageReference(const std::string& image, std::string* repository,
+                           std::string* reference);
+
+}  // namespace ukc::vmm

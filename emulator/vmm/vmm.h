@@ -1,0 +1,77 @@
+// The VMM seam: boots, stops and observes guest VMs by id. QemuVmm runs real QEMU processes,
+// FakeVmm is an in-memory script for controller unit tests. All methods are thread-safe.
+// Lifecycle: Launch → kStarting → kRunning (app-start seen) → kStopping (Stop) → kStopped.
+// A stopped VM keeps its status and console until Release(id); ids must be unique meanwhile.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace ukc::vmm {
+
+struct LaunchSpec {
+  std::string id;  // caller-chosen, unique among VMs not yet released
+  std::filesystem::path kernel, initrd;
+  std::vector<std::string> argv;  // app argv; argv[0] without '/' is looked up in PATH
+  std::vector<std::string> env;   // KEY=VALUE, applied over the guest's defaults
+  std::string cwd;                // empty: "/"
+  int memory_mb = 128;
+  int vcpus = 1;
+  std::vector<int> guest_ports;                  // TCP ports forwarded from 127.0.0.1:<ephemeral>
+  std::chrono::milliseconds stop_timeout{5000};  // SIGTERM → SIGKILL grace inside the guest
+  std::filesystem::path instance_dir;            // created; holds console.log, qmp.sock, …
+};
+
+enum class VmState { kStarting, kRunning, kStopping, kStopped };
+const char* VmStateName(VmState state);
+
+struct VmStatus {
+  std::string id;
+  VmState state = VmState::kStarting;
+  std::map<int, int> host_ports;  // guest port → host port on 127.0.0.1
+  std::optional<int> exit_code;   // the app's, from the guest's app-exit report
+  // Set when stopped: "app-exit" (app ended by itself), "stopped" (Stop, guest powered off),
+  // "killed" (Kill, or Stop had to escalate), "crashed" (VM ended without an app-exit report),
+  // "boot-failed: <why>" (VM ended before the app started, e.g. QEMU refused its arguments).
+  std::string stop_reason;
+  int64_t boot_time_us = 0;    // Launch → app-start; 0 until known
+  int64_t launched_at_ms = 0;  // unix time of Launch
+  pid_t pid = 0;               // 0 for fakes / after reaping
+  std::string accelerator;     // "kvm" | "tcg" | "fake"
+};
+
+class Vmm {
+ public:
+  virtual ~Vmm() = default;
+  // Validates `spec`, starts the VM and returns once its process runs (state kStarting).
+  // InvalidArgument (bad spec, memory below the minimum), NotFound (kernel/initrd/QEMU),
+  // AlreadyExists (id in use), Corruption (unusable initrd). On error nothing is left running.
+  virtual Status Launch(const LaunchSpec& spec, VmStatus* status) = 0;
+  // Begins a graceful stop (ACPI power button → app gets SIGTERM); escalates to a hard stop
+  // after stop_timeout + a margin. Returns at once; use Wait. No-op when already stopped.
+  virtual Status Stop(const std::string& id) = 0;
+  // Hard stop; returns once the VM is gone.
+  virtual Status Kill(const std::string& id) = 0;
+  virtual Status GetStatus(const std::string& id, VmStatus* status) = 0;
+  // Blocks until the VM reaches `target` (or a later state) or `deadline` passes; fills
+  // `status` either way. Unavailable on timeout.
+  virtual Status Wait(const std::string& id, VmState target,
+                      std::chrono::steady_clock::time_point deadline, VmStatus* status) = 0;
+  // Console bytes [offset, offset+limit); `*next_offset` is where the next read starts.
+  virtual Status ReadConsole(const std::string& id, int64_t offset, int64_t limit, std::string* out,
+                             int64_t* next_offset) = 0;
+  // Forgets a stopped VM (frees its ports; its instance_dir is left to the caller).
+  virtual Status Release(const std::string& id) = 0;
+  virtual std::vector<std::string> List() = 0;
+};
+
+}  // namespace ukc::vmm

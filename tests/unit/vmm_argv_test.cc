@@ -1,0 +1,82 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "vmm/qemu_argv.h"
+
+using ukc::vmm::BuildQemuArgv;
+using ukc::vmm::QemuConfig;
+using ukc::vmm::QemuGuest;
+
+namespace {
+
+std::string After(const std::vector<std::string>& argv, const std::string& flag) {
+  auto it = std::find(argv.begin(), argv.end(), flag);
+  return it == argv.end() || it + 1 == argv.end() ? "" : *(it + 1);
+}
+
+QemuGuest Guest() {
+  return {"/k/vmlinux", "/i/initrd", "/d/console.log", "/d/qmp.sock", 256, 2, {{8080, 40001}}};
+}
+
+}  // namespace
+
+TEST_CASE("argv: microvm + tcg matches runtimes/qemu-cmdline.sh") {
+  QemuConfig config;
+  config.bios = "/usr/share/qemu/qboot.rom";
+  config.tsc_khz = 2400000;
+  auto argv = BuildQemuArgv(config, Guest());
+  CHECK(argv[0] == "qemu-system-x86_64");
+  CHECK(std::find(argv.begin(), argv.end(), "-no-reboot") != argv.end());
+  CHECK(After(argv, "-accel") == "tcg");
+  CHECK(After(argv, "-cpu") == "max");
+  CHECK(After(argv, "-M") == "microvm,pit=on,pic=on,rtc=on,isa-serial=on,acpi=on,pcie=off");
+  CHECK(After(argv, "-bios") == "/usr/share/qemu/qboot.rom");
+  CHECK(After(argv, "-netdev") == "user,id=net0,hostfwd=tcp:127.0.0.1:40001-:8080");
+  CHECK(After(argv, "-device") == "virtio-net-device,netdev=net0");
+  CHECK(After(argv, "-m") == "256");
+  CHECK(After(argv, "-smp") == "2");
+  CHECK(After(argv, "-kernel") == "/k/vmlinux");
+  CHECK(After(argv, "-initrd") == "/i/initrd");
+  CHECK(After(argv, "-serial") == "file:/d/console.log");
+  CHECK(After(argv, "-qmp") == "unix:/d/qmp.sock,server=on,wait=off");
+  std::string append = After(argv, "-append");
+  CHECK(append.starts_with("console=ttyS0 quiet panic=-1 reboot=t"));
+  CHECK(append.find(" pci=off tsc_early_khz=2400000") != std::string::npos);
+}
+
+TEST_CASE("argv: kvm uses -cpu host and no tsc_early_khz") {
+  QemuConfig config;
+  config.accel = "kvm";
+  config.tsc_khz = 2400000;
+  auto argv = BuildQemuArgv(config, Guest());
+  CHECK(After(argv, "-accel") == "kvm");
+  CHECK(After(argv, "-cpu") == "host");
+  CHECK(After(argv, "-append").find("tsc_early_khz") == std::string::npos);
+}
+
+TEST_CASE("argv: q35 fallback") {
+  QemuConfig config;
+  config.machine = "q35";
+  config.bios = "/ignored.rom";
+  config.tsc_khz = 1000;
+  auto argv = BuildQemuArgv(config, Guest());
+  CHECK(After(argv, "-M") == "q35");
+  CHECK(After(argv, "-device") == "virtio-net-pci,netdev=net0,romfile=");
+  CHECK(After(argv, "-bios").empty());
+  CHECK(After(argv, "-append").find("pci=off") == std::string::npos);
+}
+
+TEST_CASE("argv: one hostfwd per port, none without ports") {
+  QemuGuest guest = Guest();
+  guest.host_ports = {{80, 5000}, {443, 5001}};
+  CHECK(After(BuildQemuArgv({}, guest), "-netdev") ==
+        "user,id=net0,hostfwd=tcp:127.0.0.1:5000-:80,hostfwd=tcp:127.0.0.1:5001-:443");
+  guest.host_ports.clear();
+  CHECK(After(BuildQemuArgv({}, guest), "-netdev") == "user,id=net0");
+}
+
+TEST_CASE("tsc kHz from /proc/cpuinfo") {
+  CHECK(ukc::vmm::TscKhzFromCpuinfo("processor\t: 0\ncpu MHz\t\t: 2399.998\n") == 2399998);
+  CHECK(ukc::vmm::TscKhzFromCpuinfo("processor\t: 0\n") == 0);
+}
