@@ -2,7 +2,7 @@
 # build-initrd.sh: assemble a guest initrd (newc cpio) for ukc-emu.
 #
 #   build-initrd.sh --out FILE --init PATH --kmods DIR [--rootfs DIR]
-#                   [--modules "virtio_pci virtio_mmio virtio_net button evdev"]
+#                   [--modules "virtio_pci virtio_mmio virtio_net button evdev qemu_fw_cfg"]
 #                   [--compress none|gzip|lz4|zstd]
 #
 #   --init     the static ukc-init binary (becomes /init)
@@ -19,7 +19,7 @@
 set -euo pipefail
 
 OUT= INIT= KMODS= ROOTFS= COMPRESS=none
-MODULES="virtio_pci virtio_mmio virtio_net button evdev"
+MODULES="virtio_pci virtio_mmio virtio_net button evdev qemu_fw_cfg"
 while [ $# -gt 0 ]; do
   case $1 in
     --out) OUT=$2; shift 2 ;;

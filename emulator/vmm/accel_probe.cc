@@ -24,16 +24,12 @@ bool ProbeBoots(const ProbeRequest& r) {
   if (access("/dev/kvm", R_OK | W_OK) != 0) return false;
   std::error_code ec;
   std::filesystem::create_directories(r.work_dir, ec);
-  LaunchSpec spec;  // no argv: ukc-init reports code 127 and powers off
-  std::string cpio;
-  auto initrd = r.work_dir / "probe.initrd", console = r.work_dir / "probe.console.log";
+  // No launch parameters: ukc-init finds no argv, reports code 127 and powers off.
+  auto console = r.work_dir / "probe.console.log";
   std::filesystem::remove(console, ec);
-  if (!BuildLaunchCpio(spec, &cpio).ok() || !WriteInstanceInitrd(r.initrd, cpio, initrd).ok()) {
-    return false;
-  }
   QemuConfig config = r.config;
   config.accel = "kvm";
-  QemuGuest guest{r.kernel.string(), initrd.string(), console.string(), "", 128, 1, {}};
+  QemuGuest guest{r.kernel.string(), r.initrd.string(), console.string(), "", 128, 1, {}, {}};
   pid_t pid;
   if (!Spawn({BuildQemuArgv(config, guest), r.work_dir, r.work_dir / "probe.qemu.log"}, &pid)
            .ok()) {

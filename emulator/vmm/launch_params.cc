@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "archive/cpio_writer.h"
+#include "store/data_dir.h"
 
 namespace ukc::vmm {
 namespace {
@@ -22,38 +22,30 @@ std::string NulJoined(const std::vector<std::string>& items) {
   return out;
 }
 
-Status WriteAll(int fd, const char* data, size_t size, const std::filesystem::path& path) {
-  for (size_t done = 0; done < size;) {
-    ssize_t n = write(fd, data + done, size - done);
-    if (n < 0) return Status::IoError("write " + path.string() + ": " + strerror(errno));
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
-
-Status CopyInto(int in, int out, uint64_t size, const std::filesystem::path& path) {
-  for (uint64_t left = size; left > 0;) {
-    ssize_t n = copy_file_range(in, nullptr, out, nullptr, left, 0);
-    if (n <= 0) return Status::IoError("copy " + path.string() + ": " + strerror(errno));
-    left -= static_cast<uint64_t>(n);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
-Status BuildLaunchCpio(const LaunchSpec& spec, std::string* cpio) {
-  std::vector<archive::CpioEntry> entries = {{"ukc", "", true}};
+Status WriteLaunchFiles(const LaunchSpec& spec, const std::filesystem::path& dir,
+                        std::vector<FwCfgFile>* files) {
   for (const auto& e : spec.env) {
     if (e.find('=') == std::string::npos || e.front() == '=') {
       return Status::InvalidArgument("env entry '" + e + "' is not KEY=VALUE");
     }
   }
-  if (!spec.argv.empty()) entries.push_back({"ukc/argv", NulJoined(spec.argv)});
-  if (!spec.env.empty()) entries.push_back({"ukc/env", NulJoined(spec.env)});
-  if (!spec.cwd.empty()) entries.push_back({"ukc/cwd", spec.cwd + "\n"});
-  entries.push_back({"ukc/stop_timeout_ms", std::to_string(spec.stop_timeout.count()) + "\n"});
-  return archive::WriteNewcCpio(entries, cpio);
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!spec.argv.empty()) params.emplace_back("argv", NulJoined(spec.argv));
+  if (!spec.env.empty()) params.emplace_back("env", NulJoined(spec.env));
+  if (!spec.cwd.empty()) params.emplace_back("cwd", spec.cwd + "\n");
+  params.emplace_back("stop_timeout_ms", std::to_string(spec.stop_timeout.count()) + "\n");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create " + dir.string() + ": " + ec.message());
+  files->clear();
+  for (const auto& [name, content] : params) {
+    auto path = dir / name;
+    if (Status s = store::WriteFileAtomically(path, content); !s.ok()) return s;
+    files->push_back({"opt/ukc/" + name, path});
+  }
+  return Status::Ok();
 }
 
 Status CheckInitrd(const std::filesystem::path& initrd) {
@@ -73,27 +65,6 @@ Status CheckInitrd(const std::filesystem::path& initrd) {
   }
   return Status::Corruption("initrd " + initrd.filename().string() +
                             " is neither a cpio archive nor a compressed one (bad magic)");
-}
-
-Status WriteInstanceInitrd(const std::filesystem::path& image_initrd,
-                           const std::string& launch_cpio, const std::filesystem::path& out) {
-  int in = open(image_initrd.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Status::NotFound("initrd " + image_initrd.string() + ": " + strerror(errno));
-  struct stat st {};
-  fstat(in, &st);
-  int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    close(in);
-    return Status::IoError("create " + out.string() + ": " + strerror(errno));
-  }
-  uint64_t size = static_cast<uint64_t>(st.st_size);
-  Status s = CopyInto(in, fd, size, image_initrd);
-  std::string tail((4 - size % 4) % 4, '\0');
-  tail += launch_cpio;
-  if (s.ok()) s = WriteAll(fd, tail.data(), tail.size(), out);
-  close(in);
-  close(fd);
-  return s;
 }
 
 int MinimumMemoryMb(uint64_t initrd_bytes) {

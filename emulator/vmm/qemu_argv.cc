@@ -45,6 +45,11 @@ std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest
                      "-kernel", guest.kernel, "-initrd", guest.initrd, "-append",
                      KernelCmdline(config), "-serial", "file:" + guest.console});
   if (!guest.qmp.empty()) a.insert(a.end(), {"-qmp", "unix:" + guest.qmp + ",server=on,wait=off"});
+  for (const auto& [name, file] : guest.fw_cfg) {
+    std::string escaped;  // QEMU option syntax: a literal ',' is written ',,'
+    for (char c : file) escaped += c == ',' ? std::string(",,") : std::string(1, c);
+    a.insert(a.end(), {"-fw_cfg", "name=" + name + ",file=" + escaped});
+  }
   return a;
 }
 

@@ -24,7 +24,8 @@ struct QemuGuest {
   std::string kernel, initrd;  // as QEMU should open them
   std::string console, qmp;    // serial log file and QMP socket path (relative to cwd ok)
   int memory_mb = 128, vcpus = 1;
-  std::map<int, int> host_ports;  // guest → host
+  std::map<int, int> host_ports;                            // guest → host
+  std::vector<std::pair<std::string, std::string>> fw_cfg;  // name → file (launch parameters)
 };
 
 std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest& guest);

@@ -115,10 +115,10 @@ Status QemuVmm::Prepare(Instance* vm) {
   vm->qemu_log = spec.instance_dir / "qemu.log";
   vm->qmp = spec.instance_dir / "qmp.sock";
   for (const auto& f : {vm->console, vm->qemu_log, vm->qmp}) std::filesystem::remove(f, ec);
-  std::string cpio;
-  if (Status s = BuildLaunchCpio(spec, &cpio); !s.ok()) return s;
-  auto initrd = spec.instance_dir / "initrd";
-  if (Status s = WriteInstanceInitrd(spec.initrd, cpio, initrd); !s.ok()) return s;
+  std::vector<FwCfgFile> launch_files;
+  if (Status s = WriteLaunchFiles(spec, spec.instance_dir / "launch", &launch_files); !s.ok()) {
+    return s;
+  }
   for (int guest_port : spec.guest_ports) {
     int host_port;
     if (Status s = ports_->Allocate(&host_port); !s.ok()) return s;
@@ -130,12 +130,16 @@ Status QemuVmm::Prepare(Instance* vm) {
   std::string qmp = vm->qmp.string();
   if (qmp.size() >= sizeof(sockaddr_un::sun_path)) qmp = "qmp.sock";
   QemuGuest guest{std::filesystem::absolute(spec.kernel).string(),
-                  std::filesystem::absolute(initrd).string(),
+                  std::filesystem::absolute(spec.initrd).string(),
                   std::filesystem::absolute(vm->console).string(),
                   qmp,
                   spec.memory_mb,
                   spec.vcpus,
-                  vm->status.host_ports};
+                  vm->status.host_ports,
+                  {}};
+  for (const auto& f : launch_files) {
+    guest.fw_cfg.emplace_back(f.name, std::filesystem::absolute(f.path).string());
+  }
   vm->argv = BuildQemuArgv(config, guest);
   return Status::Ok();
 }
@@ -180,7 +184,7 @@ Status QemuVmm::Launch(const LaunchSpec& spec, VmStatus* status) {
   if (!s.ok()) {
     for (const auto& [guest, host] : vm->status.host_ports) ports_->Release(host);
     std::error_code ec;
-    std::filesystem::remove(spec.instance_dir / "initrd", ec);
+    std::filesystem::remove_all(spec.instance_dir / "launch", ec);
     std::lock_guard lock(mu_);
     vms_.erase(spec.id);
     return s;
@@ -285,7 +289,7 @@ void QemuVmm::Finish(Instance* vm, int wait_status) {
   vm->status.pid = 0;
   for (const auto& [guest, host] : vm->status.host_ports) ports_->Release(host);
   std::error_code ec;
-  std::filesystem::remove(vm->spec.instance_dir / "initrd", ec);
+  std::filesystem::remove_all(vm->spec.instance_dir / "launch", ec);
   changed_.notify_all();
 }
 

@@ -246,6 +246,29 @@ static int if_up(int s, const char *name) {
   return ioctl(s, SIOCSIFFLAGS, &ifr);
 }
 
+/* Launch parameters may arrive as QEMU fw_cfg files (`-fw_cfg name=opt/ukc/<name>,file=…`, read
+ * through the qemu_fw_cfg module's sysfs): the host then boots the image's initrd unchanged, with
+ * no per-instance copy. Each one found replaces /ukc/<name> from the initrd. */
+static void import_fw_cfg_params(void) {
+  static const char *const names[] = {"argv", "env", "cwd", "net", "stop_timeout_ms"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    char src[128], dst[64];
+    snprintf(src, sizeof src, "/sys/firmware/qemu_fw_cfg/by_name/opt/ukc/%s/raw", names[i]);
+    snprintf(dst, sizeof dst, UKC_DIR "/%s", names[i]);
+    size_t len = 0;
+    char *data = read_file(src, &len);
+    if (!data) continue;
+    mkdir(UKC_DIR, 0755);
+    int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ssize_t n = write(fd, data, len);
+      if (n < 0 || (size_t)n != len) emit_error("cannot copy a fw_cfg launch parameter");
+      close(fd);
+    }
+    free(data);
+  }
+}
+
 /* Network parameters: QEMU user networking defaults, overridable by /ukc/net
  * ("ip=A.B.C.D/NN gw=A.B.C.D dns=A.B.C.D", any subset, whitespace separated). */
 static void setup_network(void) {
@@ -457,6 +480,7 @@ int main(void) {
   reboot(RB_DISABLE_CAD); /* Ctrl-Alt-Del -> SIGINT to us instead of an instant reset */
 
   load_modules();
+  import_fw_cfg_params();
   setup_network();
 
   size_t alen = 0, argc = 0;

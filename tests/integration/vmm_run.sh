@@ -77,7 +77,27 @@ for _ in $(seq 1 50); do [ "$(qemu_count)" = 0 ] && break; sleep 0.1; done
 expect_eq "SIGKILL of vm run leaves no qemu process" 0 "$(qemu_count)"
 rm -rf "$UKC_DATA/vmm/instances/run-$VPID"   # a killed vm run cannot clean its instance dir
 
-# ---- 4: bad input: clear errors, no qemu ----
+# ---- 4: many VMs at once: distinct host ports, instance dirs and sockets; all serve ----
+MANY=()
+for n in 1 2 3; do
+  start_vm "many$n" local/httpc:latest -p 8080 -e GREETING="vm$n" -- /http-server 8080 "word$n"
+  MANY+=("$VPID:$OUT")
+done
+HOSTS=()
+for entry in "${MANY[@]}"; do
+  VPID=${entry%%:*} OUT=${entry#*:}
+  HOSTS+=("$(wait_port 8080 || echo none)")
+done
+expect_eq "three VMs got three distinct host ports" 3 "$(printf '%s\n' "${HOSTS[@]}" | grep -v none | sort -u | wc -l)"
+for n in 1 2 3; do
+  check "VM $n answers with its own env through its own port" \
+    bash -c "$(declare -f http_200); W='$W'; http_200 '${HOSTS[$((n - 1))]}' && grep -q '^GREETING=vm$n\$' '$W/body'"
+done
+for entry in "${MANY[@]}"; do kill -INT "${entry%%:*}"; done
+for entry in "${MANY[@]}"; do wait_exit "${entry%%:*}" 40; done
+expect_eq "all three stopped: no qemu process left" 0 "$(qemu_count)"
+
+# ---- 5: bad input: clear errors, no qemu ----
 bad() {  # bad NAME PATTERN [ENV=..] -- vm run args
   local name=$1 pattern=$2; shift 2
   local envs=()

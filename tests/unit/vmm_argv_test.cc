@@ -16,10 +16,23 @@ std::string After(const std::vector<std::string>& argv, const std::string& flag)
 }
 
 QemuGuest Guest() {
-  return {"/k/vmlinux", "/i/initrd", "/d/console.log", "/d/qmp.sock", 256, 2, {{8080, 40001}}};
+  return {"/k/vmlinux", "/i/initrd", "/d/console.log", "/d/qmp.sock", 256, 2, {{8080, 40001}}, {}};
 }
 
 }  // namespace
+
+TEST_CASE("argv: launch parameters go as fw_cfg files, commas escaped") {
+  QemuGuest guest = Guest();
+  guest.fw_cfg = {{"opt/ukc/argv", "/d/launch/argv"}, {"opt/ukc/env", "/d,x/launch/env"}};
+  auto argv = BuildQemuArgv(QemuConfig{}, guest);
+  auto first = std::find(argv.begin(), argv.end(), "-fw_cfg");
+  REQUIRE(first != argv.end());
+  CHECK(*(first + 1) == "name=opt/ukc/argv,file=/d/launch/argv");
+  auto second = std::find(first + 1, argv.end(), "-fw_cfg");
+  REQUIRE(second != argv.end());
+  CHECK(*(second + 1) == "name=opt/ukc/env,file=/d,,x/launch/env");
+  CHECK(After(argv, "-initrd") == "/i/initrd");  // the image's initrd itself, never a copy
+}
 
 TEST_CASE("argv: microvm + tcg matches runtimes/qemu-cmdline.sh") {
   QemuConfig config;
@@ -40,6 +53,7 @@ TEST_CASE("argv: microvm + tcg matches runtimes/qemu-cmdline.sh") {
   CHECK(After(argv, "-initrd") == "/i/initrd");
   CHECK(After(argv, "-serial") == "file:/d/console.log");
   CHECK(After(argv, "-qmp") == "unix:/d/qmp.sock,server=on,wait=off");
+  CHECK(std::find(argv.begin(), argv.end(), "-fw_cfg") == argv.end());
   std::string append = After(argv, "-append");
   CHECK(append.starts_with("console=ttyS0 quiet panic=-1 reboot=t"));
   CHECK(append.find(" pci=off tsc_early_khz=2400000") != std::string::npos);

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
-#include "archive/cpio_writer.h"
 #include "archive/tar_reader.h"
 #include "store/data_dir.h"
 #include "vmm/image_loader.h"
@@ -45,33 +45,32 @@ void WriteTar(const fs::path& path, const std::vector<std::pair<std::string, std
 
 }  // namespace
 
-TEST_CASE("launch cpio: newc, 4-aligned, carries argv/env/cwd") {
+TEST_CASE("launch files: fw_cfg entries carry argv/env/cwd; bad env refused") {
+  auto dir = TempDir();
   vmm::LaunchSpec spec;
   spec.argv = {"/http-server", "8080", "", "word"};
   spec.env = {"GREETING=hi"};
   spec.cwd = "/srv";
-  std::string cpio;
-  REQUIRE(vmm::BuildLaunchCpio(spec, &cpio).ok());
-  CHECK(cpio.starts_with("070701"));
-  CHECK(cpio.size() % 4 == 0);
-  CHECK(cpio.find(std::string("/http-server\0"
-                              "8080\0word\0",
-                              23)) != std::string::npos);
-  CHECK(cpio.find(std::string("GREETING=hi\0", 12)) != std::string::npos);
-  CHECK(cpio.find("ukc/cwd") != std::string::npos);
-  CHECK(cpio.find("TRAILER!!!") != std::string::npos);
+  std::vector<vmm::FwCfgFile> files;
+  REQUIRE(vmm::WriteLaunchFiles(spec, dir / "launch", &files).ok());
+  std::map<std::string, std::string> content;
+  for (const auto& f : files) REQUIRE(store::ReadFile(f.path, &content[f.name]).ok());
+  CHECK(content["opt/ukc/argv"] == std::string("/http-server\0"
+                                               "8080\0word\0",
+                                               23));
+  CHECK(content["opt/ukc/env"] == std::string("GREETING=hi\0", 12));
+  CHECK(content["opt/ukc/cwd"] == "/srv\n");
+  CHECK(content["opt/ukc/stop_timeout_ms"] == "5000\n");
   spec.env = {"=bad"};
-  CHECK(vmm::BuildLaunchCpio(spec, &cpio).kind() == Status::Kind::kInvalidArgument);
+  CHECK(vmm::WriteLaunchFiles(spec, dir / "launch", &files).kind() ==
+        Status::Kind::kInvalidArgument);
+  fs::remove_all(dir);
 }
 
-TEST_CASE("instance initrd: image + padding + launch cpio; bad initrds rejected") {
+TEST_CASE("initrd checks and the memory minimum") {
   auto dir = TempDir();
-  REQUIRE(store::WriteFileAtomically(dir / "img", "070701xxxxx").ok());  // 11 bytes
+  REQUIRE(store::WriteFileAtomically(dir / "img", "070701xxxxx").ok());
   CHECK(vmm::CheckInitrd(dir / "img").ok());
-  REQUIRE(vmm::WriteInstanceInitrd(dir / "img", "LAUNCH", dir / "out").ok());
-  std::string out;
-  REQUIRE(store::ReadFile(dir / "out", &out).ok());
-  CHECK(out == std::string("070701xxxxx\0LAUNCH", 18));
   REQUIRE(store::WriteFileAtomically(dir / "junk", "this is not an initrd").ok());
   CHECK(vmm::CheckInitrd(dir / "junk").kind() == Status::Kind::kCorruption);
   CHECK(vmm::CheckInitrd(dir / "missing").kind() == Status::Kind::kNotFound);
