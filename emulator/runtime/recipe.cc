@@ -98,7 +98,7 @@ Status SelectRecipes(const std::vector<Recipe>& all, const std::vector<std::stri
         std::find_if(all.begin(), all.end(), [&](const Recipe& r) { return Matches(r, name); });
     if (it == all.end()) {
       std::string known;
-      for (const auto& r : all) known += (known.empty() ? "" : ", ") + r.DisplayName();
+      for (const auto& r : all) known.append(known.empty() ? "" : ", ").append(r.DisplayName());
       return Status::InvalidArgument("unknown runtime '" + name + "' (known: " + known + ")");
     }
     bool dup = std::any_of(selected->begin(), selected->end(),

@@ -43,7 +43,7 @@ void ConsoleParser::Feed(std::string_view bytes) {
     }
   }
   partial_.erase(0, start);
-  if (partial_.size() > 64 * 1024) partial_.clear();  // a runaway line is app output anyway
+  if (partial_.size() > size_t{64} << 10) partial_.clear();  // a runaway line is app output anyway
 }
 
 }  // namespace ukc::vmm

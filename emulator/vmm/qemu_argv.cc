@@ -47,7 +47,7 @@ std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest
   if (!guest.qmp.empty()) a.insert(a.end(), {"-qmp", "unix:" + guest.qmp + ",server=on,wait=off"});
   for (const auto& [name, file] : guest.fw_cfg) {
     std::string escaped;  // QEMU option syntax: a literal ',' is written ',,'
-    for (char c : file) escaped += c == ',' ? std::string(",,") : std::string(1, c);
+    for (char c : file) escaped.append(c == ',' ? 2 : 1, c);
     a.insert(a.end(), {"-fw_cfg", "name=" + name + ",file=" + escaped});
   }
   return a;

@@ -272,13 +272,14 @@ std::string BootFailure(int wait_status, const std::filesystem::path& qemu_log) 
 void QemuVmm::Finish(Instance* vm, int wait_status) {
   std::lock_guard lock(mu_);
   std::string& reason = vm->status.stop_reason;
-  if (vm->kill_requested) {
+  // Checked in priority order; two branches give "killed" on purpose.
+  if (vm->kill_requested) {  // NOLINT(bugprone-branch-clone)
     reason = "killed";
   } else if (vm->app_exited) {
     reason = vm->stop_requested ? "stopped" : "app-exit";
   } else if (vm->stop_requested && !vm->app_started) {
     reason = "stopped";
-  } else if (vm->escalated) {
+  } else if (vm->escalated) {  // a graceful stop had to be forced
     reason = "killed";
   } else if (!vm->app_started) {
     reason = BootFailure(wait_status, vm->qemu_log);
