@@ -17,33 +17,38 @@ namespace {
 
 using ukc::Status;
 
-// Opens the data dir's database for a short-lived command.
-Status OpenUsers(const std::string& data_dir_flag, std::unique_ptr<ukc::store::Database>* db,
-                 std::unique_ptr<ukc::store::UserStore>* users, ukc::store::DataDir* data_dir) {
-  *data_dir = ukc::store::DataDir(data_dir_flag.empty() ? ukc::store::DataDir::DefaultRoot()
-                                                        : std::filesystem::path(data_dir_flag));
-  if (Status s = data_dir->Create(); !s.ok()) return s;
-  if (Status s = ukc::store::Database::Open(data_dir->database().string(), db); !s.ok()) return s;
-  *users = std::make_unique<ukc::store::UserStore>(db->get());
-  return (*users)->Init();
-}
-
-int PrintEnv(const std::string& data_dir_flag, const std::string& user) {
+// The data dir's user table, opened for a short-lived command (safe beside a running daemon).
+struct UserDatabase {
+  ukc::store::DataDir data_dir{""};
   std::unique_ptr<ukc::store::Database> db;
   std::unique_ptr<ukc::store::UserStore> users;
-  ukc::store::DataDir data_dir("");
-  if (Status s = OpenUsers(data_dir_flag, &db, &users, &data_dir); !s.ok()) {
-    std::cerr << "ukc-emu: " << s.ToString() << "\n";
-    return 1;
+
+  // Prints the error and returns false when the data dir or database cannot be opened.
+  bool Open(const std::string& data_dir_flag) {
+    data_dir = ukc::store::DataDir(data_dir_flag.empty() ? ukc::store::DataDir::DefaultRoot()
+                                                         : std::filesystem::path(data_dir_flag));
+    Status s = data_dir.Create();
+    if (s.ok()) s = ukc::store::Database::Open(data_dir.database().string(), &db);
+    if (s.ok()) {
+      users = std::make_unique<ukc::store::UserStore>(db.get());
+      s = users->Init();
+    }
+    if (!s.ok()) std::cerr << "ukc-emu: " << s.ToString() << "\n";
+    return s.ok();
   }
-  auto credentials = users->Find(user);
+};
+
+int PrintEnv(const std::string& data_dir_flag, const std::string& user) {
+  UserDatabase u;
+  if (!u.Open(data_dir_flag)) return 1;
+  auto credentials = u.users->Find(user);
   if (!credentials) {
     std::cerr << "ukc-emu: no user '" << user << "' (add one with `ukc-emu user add`)\n";
     return 1;
   }
   std::string registry = "127.0.0.1:7000", api = "127.0.0.1:7080";
   std::string text;
-  if (ukc::store::ReadFile(data_dir.daemon_info(), &text).ok()) {
+  if (ukc::store::ReadFile(u.data_dir.daemon_info(), &text).ok()) {
     auto info = nlohmann::json::parse(text, nullptr, false);
     if (info.is_object()) {
       registry = info.value("registry_addr", registry);
@@ -57,13 +62,10 @@ int PrintEnv(const std::string& data_dir_flag, const std::string& user) {
 }
 
 int AddUser(const std::string& data_dir_flag, const std::string& name) {
-  std::unique_ptr<ukc::store::Database> db;
-  std::unique_ptr<ukc::store::UserStore> users;
-  ukc::store::DataDir data_dir("");
-  Status s = OpenUsers(data_dir_flag, &db, &users, &data_dir);
+  UserDatabase u;
+  if (!u.Open(data_dir_flag)) return 1;
   ukc::auth::Credentials credentials;
-  if (s.ok()) s = users->Add(name, &credentials);
-  if (!s.ok()) {
+  if (Status s = u.users->Add(name, &credentials); !s.ok()) {
     std::cerr << "ukc-emu: " << s.message() << "\n";
     return 1;
   }
@@ -72,14 +74,9 @@ int AddUser(const std::string& data_dir_flag, const std::string& name) {
 }
 
 int ListUsers(const std::string& data_dir_flag) {
-  std::unique_ptr<ukc::store::Database> db;
-  std::unique_ptr<ukc::store::UserStore> users;
-  ukc::store::DataDir data_dir("");
-  if (Status s = OpenUsers(data_dir_flag, &db, &users, &data_dir); !s.ok()) {
-    std::cerr << "ukc-emu: " << s.ToString() << "\n";
-    return 1;
-  }
-  for (const auto& name : users->List()) std::cout << name << "\n";
+  UserDatabase u;
+  if (!u.Open(data_dir_flag)) return 1;
+  for (const auto& name : u.users->List()) std::cout << name << "\n";
   return 0;
 }
 
