@@ -89,7 +89,7 @@ int RunDaemon(const DaemonOptions& options) {
   registry::RegistryStore registry_store(data_dir, db.get());
   if (Status s = registry_store.Init(); !s.ok()) return Fail(s);
   registry::RegistryService registry_service(&registry_store, &authenticator);
-  platform::ApiService api_service(&authenticator);
+  platform::ApiService api_service(&authenticator, &registry_store);
 
   http::Server registry_server("registry",
                                [&](http::Exchange& ex) { registry_service.Handle(ex); });

@@ -1,31 +1,155 @@
 #include "platform/api_service.h"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
+
+#include "api/envelope.h"
+#include "oci/digest.h"
 
 namespace ukc::platform {
 
 using nlohmann::json;
 
-void ApiService::Handle(http::Exchange& ex) {
-  auto started = std::chrono::steady_clock::now();
-  auto respond = [&](int status, json body) {
-    body["op_time_us"] = std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::steady_clock::now() - started)
-                             .count();
-    ex.Respond(status, {{"Content-Type", "application/json"}}, body.dump());
-  };
-  auto user = authenticator_->Authenticate(ex.Header("Authorization"));
-  if (!user) {
-    return respond(401, {{"status", "error"},
-                         {"message", "Unauthorized: missing or invalid token"},
-                         {"errors", json::array({{{"status", 401}}})},
-                         {"data", json::object()}});
+namespace {
+constexpr size_t kMaxBody = size_t{1} << 20;
+
+// A stable UUID-shaped identifier for a user (quota objects carry one).
+std::string UserUuid(const std::string& user) {
+  std::string h = oci::Digest::Sha256Of("ukc-emu user " + user).hex;
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20, 12);
+}
+}  // namespace
+
+struct ApiService::Call {
+  http::Exchange& ex;
+  std::string user;
+  std::string path;  // normalized: starts with /v1/, no trailing slash
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  int64_t elapsed_us() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 started)
+        .count();
   }
-  respond(404, {{"status", "error"},
-                {"message", "No API endpoint"},
-                {"errors", json::array({{{"status", 404}}})},
-                {"data", json::object()}});
+  void Respond(int status, const json& body) {
+    ex.Respond(status, {{"Content-Type", "application/json"}}, body.dump());
+  }
+  void Fail(int status, const std::string& message) {
+    Respond(status, api::ErrorEnvelope(status, message, elapsed_us()));
+  }
+  // Reads the JSON body (null when empty); answers 400/413 and returns false when unusable.
+  bool ReadJson(json* out) {
+    std::string body;
+    Status s = ex.ReadBody(&body, kMaxBody);
+    if (s.kind() == Status::Kind::kTooLarge) {
+      Fail(413, "Request body too large");
+      return false;
+    }
+    if (!s.ok()) {
+      Fail(400, "Incomplete request body");
+      return false;
+    }
+    if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      *out = nullptr;
+      return true;
+    }
+    *out = json::parse(body, nullptr, false);
+    if (out->is_discarded()) {
+      Fail(400, "Invalid JSON in request body");
+      return false;
+    }
+    return true;
+  }
+};
+
+void ApiService::Handle(http::Exchange& ex) {
+  Call call{ex, {}, ex.path()};
+  auto user = authenticator_->Authenticate(ex.Header("Authorization"));
+  if (!user) return call.Fail(401, "Unauthorized: missing or invalid token");
+  call.user = *user;
+  if (call.path.rfind("/v1/v1/", 0) == 0) call.path = call.path.substr(3);
+  while (call.path.size() > 1 && call.path.back() == '/') call.path.pop_back();
+  const std::string& p = call.path;
+  bool get = ex.method() == "GET";
+  if (get && (p == "/v1/images/list" || p == "/v1/images")) return ListImages(call);
+  if (get && (p == "/v1/users/quotas" || (p.rfind("/v1/users/", 0) == 0 && p.size() > 17 &&
+                                          p.compare(p.size() - 7, 7, "/quotas") == 0))) {
+    return Quotas(call);
+  }
+  if (get && p == "/v1/healthz") return Healthz(call);
+  call.Fail(404, "No API endpoint");
+}
+
+void ApiService::ListImages(Call& call) {
+  json body;
+  if (!call.ReadJson(&body)) return;
+  // Lookups: [{"tag"}|{"digest"}], a single object (newer SDKs), or ?tag= / ?digest=.
+  std::vector<std::string> references;
+  json items = body.is_null() ? json::array() : body.is_object() ? json::array({body}) : body;
+  if (!items.is_array()) return call.Fail(400, "Request body must be an array or an object");
+  for (const auto& item : items) {
+    if (!item.is_object()) return call.Fail(400, "Image lookups must be objects");
+    for (const auto& [key, value] : item.items()) {
+      if (key != "tag" && key != "digest" && key != "tagged") {
+        return call.Fail(400, "Unknown field '" + key + "' in image lookup");
+      }
+      if (key != "tagged" && !value.is_string()) {
+        return call.Fail(400, "Field '" + key + "' must be a string");
+      }
+      if (key != "tagged") references.push_back(value.get<std::string>());
+    }
+  }
+  for (const char* key : {"tag", "digest"}) {
+    if (call.ex.HasQuery(key)) references.push_back(call.ex.Query(key));
+  }
+  std::string namespace_filter = call.ex.Query("namespace");
+  std::vector<api::Image> images;
+  if (references.empty()) {
+    images = images_.List(call.user);
+  } else {
+    for (const auto& reference : references) {
+      for (auto& image : images_.Find(call.user, reference)) images.push_back(std::move(image));
+    }
+  }
+  json out = json::array();
+  for (const auto& image : images) {
+    if (!namespace_filter.empty() && image.digest.rfind(namespace_filter, 0) != 0) continue;
+    out.push_back(api::ToJson(image));
+  }
+  call.Respond(200, api::Envelope("images", std::move(out), call.elapsed_us()));
+}
+
+void ApiService::Quotas(Call& call) {
+  const QuotaLimits& l = limits_;
+  // No instances, services or volumes exist yet: live usage is honestly zero.
+  json used = {{"instances", 0},      {"live_instances", 0}, {"live_vcpus", 0},
+               {"live_memory_mb", 0}, {"service_groups", 0}, {"services", 0},
+               {"volumes", 0},        {"total_volume_mb", 0}};
+  json hard = {{"instances", l.instances},
+               {"live_instances", l.instances},
+               {"live_vcpus", l.live_vcpus},
+               {"live_memory_mb", l.live_memory_mb},
+               {"service_groups", l.service_groups},
+               {"services", l.services},
+               {"volumes", l.volumes},
+               {"total_volume_mb", l.total_volume_mb}};
+  json limits = {{"min_memory_mb", l.min_memory_mb},
+                 {"max_memory_mb", l.max_memory_mb},
+                 {"min_vcpus", l.min_vcpus},
+                 {"max_vcpus", l.max_vcpus},
+                 {"min_volume_mb", l.min_volume_mb},
+                 {"max_volume_mb", l.max_volume_mb},
+                 {"min_autoscale_size", l.min_autoscale_size},
+                 {"max_autoscale_size", l.max_autoscale_size}};
+  json quota = {{"uuid", UserUuid(call.user)}, {"used", used}, {"hard", hard}, {"limits", limits}};
+  call.Respond(200, api::Envelope("quotas", json::array({quota}), call.elapsed_us()));
+}
+
+void ApiService::Healthz(Call& call) {
+  json body = {{"status", "success"},
+               {"data", {{"services", {{"api", "ok"}, {"registry", "ok"}}}}},
+               {"op_time_us", call.elapsed_us()}};
+  call.Respond(200, body);
 }
 
 }  // namespace ukc::platform

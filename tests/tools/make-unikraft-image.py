@@ -36,6 +36,8 @@ def main():
     p.add_argument("--initrd")
     p.add_argument("--tag", default="latest")
     p.add_argument("--cmd", action="append", default=[])
+    p.add_argument("--kernel-arg", action="append", default=[],
+                   help="kernel parameter; stored in Cmd before a '--' separator, as kraftkit does")
     p.add_argument("--env", action="append", default=[])
     p.add_argument("--workdir", default="")
     p.add_argument("--os", default="kraftcloud")
@@ -55,7 +57,8 @@ def main():
         layers.append(d)
     platform = {"architecture": "x86_64", "os": a.os}
     config = {"architecture": "x86_64", "os": a.os,
-              "config": {"Cmd": a.cmd, "Env": a.env, "WorkingDir": a.workdir},
+              "config": {"Cmd": (a.kernel_arg + ["--"] if a.kernel_arg else []) + a.cmd,
+                         "Env": a.env, "WorkingDir": a.workdir},
               "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in layers]}}
     cdigest, csize = blob(a.out, json.dumps(config).encode())
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",

@@ -1,0 +1,26 @@
+// An image as GET /v1/images/list reports it (shared by ukc-emu and kraft).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ukc::api {
+
+struct Image {
+  std::string digest;             // "<namespace>/<app>@sha256:…"
+  std::vector<std::string> tags;  // "<user>/<app>:<tag>"; official ones without "official/"
+  bool initrd = false;
+  int64_t size_in_bytes = 0;
+  std::string args;         // the default application arguments, space-joined (a string!)
+  std::string kernel_args;  // kernel parameters (before "--" in Cmd)
+  std::map<std::string, std::string> labels;
+};
+
+nlohmann::json ToJson(const Image& image);
+// Lenient: missing fields keep their defaults.
+Image ImageFromJson(const nlohmann::json& j);
+
+}  // namespace ukc::api
