@@ -9,8 +9,8 @@ containers_sandbox
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 ukc_start_daemon
-timeout 600 "$UKC_EMU" runtime build --data-dir "$UKC_DATA" base >/dev/null 2>&1
-check "runtime build base succeeded" true
+check "runtime build base succeeded" \
+  timeout 600 "$UKC_EMU" runtime build --data-dir "$UKC_DATA" base
 
 # A kraftkit-format image with a Cmd that has kernel args before "--".
 head -c 200000 /dev/urandom >"$TEST_TMP/kernel"
