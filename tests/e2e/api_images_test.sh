@@ -6,19 +6,13 @@
 # op_time_us.
 source "$(dirname "$0")/lib.sh"
 containers_sandbox
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 ukc_start_daemon
 check "runtime build base succeeded" \
   timeout 600 "$UKC_EMU" runtime build --data-dir "$UKC_DATA" base
 
-# A kraftkit-format image with a Cmd that has kernel args before "--".
-head -c 200000 /dev/urandom >"$TEST_TMP/kernel"
-head -c 100000 /dev/urandom >"$TEST_TMP/initrd"
-python3 "$ROOT/tests/tools/make-unikraft-image.py" "$TEST_TMP/img" --kernel "$TEST_TMP/kernel" \
-  --initrd "$TEST_TMP/initrd" --kernel-arg netdev.ip=1 --cmd /server --cmd 8080 >/dev/null
-check "push local/app:v1 with skopeo" sk copy --all --preserve-digests --dest-tls-verify=false \
-  --dest-creds "$CREDS" "oci:$TEST_TMP/img:latest" "docker://$REG/local/app:v1"
+# A kraftkit-format image whose Cmd has kernel args before "--".
+push_test_image local/app:v1
 index_digest=$(sk inspect --raw --tls-verify=false --creds "$CREDS" "docker://$REG/local/app:v1" |
   sha256sum | cut -d' ' -f1)
 

@@ -5,18 +5,12 @@
 # given as a URL.
 source "$(dirname "$0")/lib.sh"
 containers_sandbox
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KRAFT=${KRAFT:-$(dirname "$UKC_EMU")/kraft}
 export HOME=$TEST_TMP/home KRAFTKIT_CONFIG_DIR=$TEST_TMP/kraftkit  # no stray config.yaml
 unset UNIKRAFTCLOUD_TOKEN KRAFTCLOUD_TOKEN KC_TOKEN UNIKRAFTCLOUD_METRO KRAFTCLOUD_METRO KC_METRO
 
 ukc_start_daemon
-head -c 200000 /dev/urandom >"$TEST_TMP/kernel"
-head -c 100000 /dev/urandom >"$TEST_TMP/initrd"
-python3 "$ROOT/tests/tools/make-unikraft-image.py" "$TEST_TMP/img" --kernel "$TEST_TMP/kernel" \
-  --initrd "$TEST_TMP/initrd" --kernel-arg netdev.ip=1 --cmd /server --cmd 8080 >/dev/null
-check "push local/app:v1 with skopeo" sk copy --all --preserve-digests --dest-tls-verify=false \
-  --dest-creds "$CREDS" "oci:$TEST_TMP/img:latest" "docker://$REG/local/app:v1"
+push_test_image local/app:v1
 
 out() { "$KRAFT" "$@" 2>"$TEST_TMP/err"; }
 

@@ -72,6 +72,19 @@ containers_sandbox() {
 }
 sk() { timeout "${SK_TIMEOUT:-180}" skopeo --policy "$TEST_TMP/policy.json" --tmpdir "$TEST_TMP/sktmp" "$@"; }
 
+# push_test_image REF: pushes a small kraftkit-format image (random kernel and initrd; Cmd
+# "netdev.ip=1 -- /server 8080") to $REG/REF with skopeo, as a check. Needs containers_sandbox.
+push_test_image() {
+  local tools
+  tools=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)
+  head -c 200000 /dev/urandom >"$TEST_TMP/kernel"
+  head -c 100000 /dev/urandom >"$TEST_TMP/initrd"
+  python3 "$tools/make-unikraft-image.py" "$TEST_TMP/img" --kernel "$TEST_TMP/kernel" \
+    --initrd "$TEST_TMP/initrd" --kernel-arg netdev.ip=1 --cmd /server --cmd 8080 >/dev/null
+  check "push $1 with skopeo" sk copy --all --preserve-digests --dest-tls-verify=false \
+    --dest-creds "$CREDS" "oci:$TEST_TMP/img:latest" "docker://$REG/$1"
+}
+
 # check NAME CMD...: runs CMD, counts pass/fail.
 check() {
   local name=$1; shift
