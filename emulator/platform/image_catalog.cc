@@ -1,14 +1,11 @@
 #include "platform/image_catalog.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
 
-#include "oci/media_types.h"
+#include "registry/image_reader.h"
 #include "registry/registry_service.h"
 
 namespace ukc::platform {
-
-using nlohmann::json;
 
 namespace {
 
@@ -21,23 +18,6 @@ std::string DisplayTag(const std::string& repository, const std::string& tag) {
   return name + ":" + tag;
 }
 
-// The manifest an index offers for our platform (kraftcloud/qemu/fc on x86_64), else its first.
-std::optional<oci::Digest> PlatformManifest(const json& index) {
-  std::optional<oci::Digest> first;
-  for (const auto& m : index.value("manifests", json::array())) {
-    auto digest = oci::Digest::Parse(m.value("digest", ""));
-    if (!digest) continue;
-    if (!first) first = digest;
-    const json platform = m.value("platform", json::object());
-    std::string os = platform.value("os", ""), arch = platform.value("architecture", "");
-    if ((os == "kraftcloud" || os == "qemu" || os == "fc") &&
-        (arch == "x86_64" || arch == "amd64")) {
-      return digest;
-    }
-  }
-  return first;
-}
-
 std::string Joined(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out.append(out.empty() ? "" : " ").append(w);
@@ -48,53 +28,15 @@ std::string Joined(const std::vector<std::string>& words) {
 
 bool ImageCatalog::Describe(const std::string& repository, const oci::Digest& digest,
                             std::vector<std::string> tags, api::Image* out) {
-  auto& metadata = store_->metadata();
-  auto record = metadata.FindManifest(repository, digest);
-  std::string body;
-  if (!record || !store_->ReadManifest(*record, &body).ok()) return false;
-  json manifest = json::parse(body, nullptr, false);
-  if (manifest.is_discarded()) return false;
-  if (manifest.contains("manifests")) {
-    auto child = PlatformManifest(manifest);
-    auto child_record = child ? metadata.FindManifest(repository, *child) : std::nullopt;
-    if (!child_record || !store_->ReadManifest(*child_record, &body).ok()) return false;
-    manifest = json::parse(body, nullptr, false);
-    if (manifest.is_discarded()) return false;
-  }
+  registry::ImageDescription image;
+  if (!registry::ReadImage(store_, repository, digest.ToString(), &image).ok()) return false;
   out->digest = repository + "@" + digest.ToString();
   out->tags = std::move(tags);
-  const json config_descriptor = manifest.value("config", json::object());
-  out->size_in_bytes = config_descriptor.value("size", int64_t{0});
-  for (const auto& layer : manifest.value("layers", json::array())) {
-    out->size_in_bytes += layer.value("size", int64_t{0});
-    const json annotations = layer.value("annotations", json::object());
-    if (annotations.contains(oci::kAnnotationInitrdPath) ||
-        layer.value("mediaType", "") == "application/vnd.unikraft.initrd.v1") {
-      out->initrd = true;
-    }
-  }
-  std::string config_body;
-  auto config_digest = oci::Digest::Parse(config_descriptor.value("digest", ""));
-  if (config_digest && store_->blobs().Read(*config_digest, &config_body).ok()) {
-    json config = json::parse(config_body, nullptr, false);
-    const json inner = config.is_object() ? config.value("config", json::object()) : json();
-    std::vector<std::string> before, after;
-    bool separated = false;
-    for (const auto& word : inner.value("Cmd", json::array())) {
-      if (!word.is_string()) continue;
-      if (word == "--") {
-        separated = true;
-        continue;
-      }
-      (separated ? after : before).push_back(word.get<std::string>());
-    }
-    out->args = Joined(separated ? after : before);
-    out->kernel_args = separated ? Joined(before) : "";
-    const json labels = inner.value("Labels", json::object());  // outlives the loop below
-    for (const auto& [key, value] : labels.items()) {
-      if (value.is_string()) out->labels[key] = value.get<std::string>();
-    }
-  }
+  out->initrd = image.initrd.has_value();
+  out->size_in_bytes = image.size_in_bytes;
+  out->args = Joined(image.args);
+  out->kernel_args = Joined(image.kernel_args);
+  out->labels = std::move(image.labels);
   return true;
 }
 

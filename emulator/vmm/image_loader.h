@@ -1,9 +1,6 @@
-// Resolves a registry image (repository + tag or digest) to bootable files: index → the
-// manifest for os kraftcloud|qemu|fc / arch x86_64 (or a plain manifest), kernel and initrd
-// layers by annotation (org.unikraft.kernel.image / .initrd) or media type
-// (application/vnd.unikraft.kernel.v1 / initrd.v1), each extracted once from its single-file
-// tar layer into <cache_dir>/<algorithm>-<hex>/<kernel|initrd> (atomic rename), plus the
-// config's Cmd/Env/WorkingDir/Labels.
+// Resolves a registry image (repository + tag or digest) to bootable files: registry::ReadImage
+// finds its kernel and initrd layers and config; each layer is extracted once from its
+// single-file tar into <cache_dir>/<algorithm>-<hex>/<kernel|initrd> (atomic rename).
 #pragma once
 
 #include <filesystem>
@@ -36,8 +33,6 @@ class ImageLoader {
   Status Load(const std::string& repository, const std::string& reference, LoadedImage* out);
 
  private:
-  Status ReadManifestJson(const std::string& repository, const std::string& reference,
-                          std::string* digest, std::string* body);
   Status Extract(const std::string& repository, const std::string& digest,
                  const std::string& media_type, const std::string& role,
                  std::filesystem::path* out);
