@@ -10,17 +10,14 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-5}
-RT=$ROOT/runtimes
 source "$ROOT/tests/e2e/lib.sh"
 source "$ROOT/tests/integration/lib.sh"   # now_ms, wait_http
-CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
+source "$ROOT/tests/integration/guest.sh"  # guest_pieces, RT, CACHE
 W=$TEST_TMP/work; mkdir -p "$W"
 VPID=
 trap '[ -n "$VPID" ] && kill -9 $VPID 2>/dev/null; ukc_cleanup' EXIT
 
-kinfo=$("$RT/kernel/fetch-kernel.sh" "$CACHE/kernel") || exit 1
-KERNEL=$(sed -n 's/^vmlinux=//p' <<<"$kinfo"); KMODS=$(sed -n 's/^modules=//p' <<<"$kinfo")
-make -s -C "$RT/init" OUT="$W/bin" >/dev/null && make -s -C "$RT/testapps" OUT="$W/bin" >/dev/null || exit 1
+guest_pieces "$W/bin" || exit 1
 mkdir -p "$W/rootfs" && cp "$W/bin/http-server" "$W/rootfs/"
 "$RT/build-initrd.sh" --out "$W/initrd" --init "$W/bin/ukc-init" --kmods "$KMODS" --rootfs "$W/rootfs" 2>/dev/null
 python3 "$ROOT/tests/tools/make-unikraft-image.py" "$W/img" --kernel "$KERNEL" --initrd "$W/initrd" \

@@ -5,10 +5,8 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-RT=$ROOT/runtimes
 source "$HERE/lib.sh"
-
-CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
+source "$HERE/guest.sh"
 WORK=$(mktemp -d /tmp/ukc-boot-python.XXXXXX)
 QPID=
 cleanup() {
@@ -19,11 +17,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 die() { echo "FAIL - $*"; echo "0 passed, 1 failed"; exit 1; }
 
-kinfo=$(timeout 300 "$RT/kernel/fetch-kernel.sh" "$CACHE/kernel") || die "fetch-kernel.sh failed"
-KERNEL=$(sed -n 's/^vmlinux=//p' <<<"$kinfo")
-[ -n "$KERNEL" ] || KERNEL=$(sed -n 's/^kernel=//p' <<<"$kinfo")
-KMODS=$(sed -n 's/^modules=//p' <<<"$kinfo")
-timeout 120 make -s -C "$RT/init" OUT="$WORK/bin" >/dev/null || die "building ukc-init failed"
+guest_pieces "$WORK/bin" || die "building the guest pieces failed"
 timeout 600 "$RT/python3.12/build-rootfs.sh" "$WORK/rootfs" "$CACHE/python" 2>"$WORK/rootfs.log" ||
   { cat "$WORK/rootfs.log"; die "python3.12/build-rootfs.sh failed"; }
 mkdir -p "$WORK/rootfs/srv" && echo "hello from python in ukc" > "$WORK/rootfs/srv/index.html"

@@ -10,10 +10,8 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-RT=$ROOT/runtimes
 source "$HERE/lib.sh"
-
-CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
+source "$HERE/guest.sh"
 WORK=$(mktemp -d /tmp/ukc-boot-smoke.XXXXXX)
 QEMU_PIDS=()
 cleanup() {
@@ -27,12 +25,7 @@ die() { echo "FAIL - $*"; echo "0 passed, 1 failed"; exit 1; }
 
 # ---- build the pieces (each step bounded) ----
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not installed"
-kinfo=$(timeout 300 "$RT/kernel/fetch-kernel.sh" "$CACHE/kernel") || die "fetch-kernel.sh failed"
-KERNEL=$(sed -n 's/^vmlinux=//p' <<<"$kinfo")   # PVH ELF: no in-guest decompression
-[ -n "$KERNEL" ] || KERNEL=$(sed -n 's/^kernel=//p' <<<"$kinfo")
-KMODS=$(sed -n 's/^modules=//p' <<<"$kinfo")
-timeout 120 make -s -C "$RT/init" OUT="$WORK/bin" >/dev/null || die "building ukc-init failed"
-timeout 120 make -s -C "$RT/testapps" OUT="$WORK/bin" >/dev/null || die "building http-server failed"
+guest_pieces "$WORK/bin" || die "building the guest pieces failed"
 mkdir -p "$WORK/rootfs/usr/bin" "$WORK/rootfs/srv"
 cp "$WORK/bin/http-server" "$WORK/rootfs/usr/bin/"
 timeout 120 "$RT/build-initrd.sh" --out "$WORK/initrd" --init "$WORK/bin/ukc-init" --kmods "$KMODS" \

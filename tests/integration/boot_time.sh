@@ -8,18 +8,16 @@
 # Not a test (no pass/fail): a benchmark. Env: UKC_RUNTIME_CACHE, VARIANTS="anchor ours-q35 ...".
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-RT=$(cd "$HERE/../../runtimes" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 source "$HERE/lib.sh"
 N=${1:-5}
-CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
+source "$HERE/guest.sh"
 WORK=$(mktemp -d /tmp/ukc-boot-time.XXXXXX)
 QPID=
 trap '[ -n "$QPID" ] && kill -9 $QPID 2>/dev/null; rm -rf "$WORK"' EXIT
 
-kinfo=$("$RT/kernel/fetch-kernel.sh" "$CACHE/kernel") || exit 1
-BZ=$(sed -n 's/^kernel=//p' <<<"$kinfo"); VMLINUX=$(sed -n 's/^vmlinux=//p' <<<"$kinfo")
-KMODS=$(sed -n 's/^modules=//p' <<<"$kinfo")
-make -s -C "$RT/init" OUT="$WORK/bin" >/dev/null && make -s -C "$RT/testapps" OUT="$WORK/bin" >/dev/null || exit 1
+guest_pieces "$WORK/bin" || exit 1
+BZ=$BZIMAGE VMLINUX=$KERNEL
 
 # ours
 mkdir -p "$WORK/rootfs/usr/bin" && cp "$WORK/bin/http-server" "$WORK/rootfs/usr/bin/"
@@ -32,7 +30,7 @@ A=$WORK/anchor; mkdir -p "$A/bin" "$A/www" "$A/lib/modules" "$A/dev" "$A/proc" "
 cp "$(command -v busybox)" "$A/bin/busybox"
 for l in sh mount insmod ifconfig route httpd; do ln -s busybox "$A/bin/$l"; done
 echo "hello anchor" > "$A/www/index.html"
-for m in $(sed 's|.*/||; s|\.ko$||' <(grep -v -e button -e evdev -e virtio_mmio <(cd "$WORK" && \
+for m in $(sed 's|.*/||; s|\.ko$||' <(grep -v -e button -e evdev -e virtio_mmio -e qemu_fw_cfg <(cd "$WORK" && \
     "$RT/build-initrd.sh" --out "$WORK/x" --init "$WORK/bin/ukc-init" --kmods "$KMODS" 2>&1 | \
     sed -n 's/.*modules: //p' | tr ' ' '\n' | sed 's|$|.ko|'))); do
   cp "$(find "$KMODS" -name "$m.ko" -o -name "${m//_/-}.ko" | head -n1)" "$A/lib/modules/"

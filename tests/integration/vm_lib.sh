@@ -2,7 +2,7 @@
 # Brings tests/e2e/lib.sh (daemon, check/expect_eq, TEST_TMP cleanup), a work dir $W, and
 # cleanup of every vm run started with start_vm.
 source "$ROOT/tests/e2e/lib.sh"   # daemon helpers, check/expect_eq, TEST_TMP cleanup
-CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
+source "$ROOT/tests/integration/guest.sh"  # guest_pieces, RT, CACHE
 W=$TEST_TMP/work
 mkdir -p "$W"
 VM_PIDS=()

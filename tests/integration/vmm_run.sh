@@ -9,16 +9,11 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-RT=$ROOT/runtimes
 source "$HERE/vm_lib.sh"
 
 
 # ---- guest pieces and images ----
-kinfo=$(timeout 300 "$RT/kernel/fetch-kernel.sh" "$CACHE/kernel") || die "fetch-kernel.sh failed"
-KERNEL=$(sed -n 's/^vmlinux=//p' <<<"$kinfo")
-KMODS=$(sed -n 's/^modules=//p' <<<"$kinfo")
-timeout 120 make -s -C "$RT/init" OUT="$W/bin" >/dev/null || die "building ukc-init failed"
-timeout 120 make -s -C "$RT/testapps" OUT="$W/bin" >/dev/null || die "building http-server failed"
+guest_pieces "$W/bin" || die "building the guest pieces failed"
 mkdir -p "$W/rootfs/srv" && cp "$W/bin/http-server" "$W/rootfs/"
 timeout 120 "$RT/build-initrd.sh" --out "$W/initrd" --init "$W/bin/ukc-init" --kmods "$KMODS" \
   --rootfs "$W/rootfs" 2>/dev/null || die "build-initrd.sh failed"

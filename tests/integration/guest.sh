@@ -1,0 +1,19 @@
+# Guest pieces shared by the integration tests and bench/boot.sh (sourced after setting ROOT):
+# guest_pieces BINDIR fetches the kernel (cached) and builds ukc-init and the test HTTP server into
+# BINDIR, setting KERNEL (uncompressed vmlinux, else the bzImage), BZIMAGE, KMODS. Returns
+# non-zero with a message on stderr when a step fails; every step is bounded in time.
+RT=$ROOT/runtimes
+CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
+
+guest_pieces() {
+  local kinfo
+  kinfo=$(timeout 300 "$RT/kernel/fetch-kernel.sh" "$CACHE/kernel") ||
+    { echo "fetch-kernel.sh failed" >&2; return 1; }
+  BZIMAGE=$(sed -n 's/^kernel=//p' <<<"$kinfo")
+  KERNEL=$(sed -n 's/^vmlinux=//p' <<<"$kinfo")  # PVH ELF: no in-guest decompression
+  [ -n "$KERNEL" ] || KERNEL=$BZIMAGE
+  KMODS=$(sed -n 's/^modules=//p' <<<"$kinfo")
+  timeout 120 make -s -C "$RT/init" OUT="$1" >/dev/null || { echo "building ukc-init failed" >&2; return 1; }
+  timeout 120 make -s -C "$RT/testapps" OUT="$1" >/dev/null ||
+    { echo "building http-server failed" >&2; return 1; }
+}
