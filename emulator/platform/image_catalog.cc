@@ -40,8 +40,8 @@ bool ImageCatalog::Describe(const std::string& repository, const oci::Digest& di
   return true;
 }
 
-std::vector<api::Image> ImageCatalog::List(const std::string& user) {
-  // Group the visible tags by the manifest they point at.
+std::vector<api::Image> ImageCatalog::Collect(const std::string& user, const Match& match) {
+  // Group the visible tags by the manifest they point at; describe only the groups that match.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;
   for (const auto& tag : store_->metadata().ListAllTags()) {
     if (!registry::RegistryService::CanPull(user, tag.repository)) continue;
@@ -49,6 +49,7 @@ std::vector<api::Image> ImageCatalog::List(const std::string& user) {
   }
   std::vector<api::Image> images;
   for (auto& [key, tags] : groups) {
+    if (!match(key.first, key.second, tags)) continue;
     api::Image image;
     if (Describe(key.first, *oci::Digest::Parse(key.second), std::move(tags), &image)) {
       images.push_back(std::move(image));
@@ -57,12 +58,16 @@ std::vector<api::Image> ImageCatalog::List(const std::string& user) {
   return images;
 }
 
+std::vector<api::Image> ImageCatalog::List(const std::string& user) {
+  return Collect(user, [](const auto&, const auto&, const auto&) { return true; });
+}
+
 std::vector<api::Image> ImageCatalog::Find(const std::string& user, const std::string& reference) {
   std::string ref = reference;
   for (const char* registry : {"index.unikraft.io/", "unikraft.io/"}) {
     if (ref.rfind(registry, 0) == 0) ref = ref.substr(std::string(registry).size());
   }
-  std::string repository, digest;
+  std::string repository, digest, tag = "latest";
   size_t at = ref.find('@');
   if (ref.rfind("sha256:", 0) == 0) {
     digest = ref;
@@ -73,27 +78,18 @@ std::vector<api::Image> ImageCatalog::Find(const std::string& user, const std::s
     size_t colon = ref.rfind(':');
     bool has_tag = colon != std::string::npos && ref.find('/', colon) == std::string::npos;
     repository = has_tag ? ref.substr(0, colon) : ref;
+    if (has_tag) tag = ref.substr(colon + 1);
   }
   if (!repository.empty() && repository.find('/') == std::string::npos) {
     repository = kOfficialPrefix + repository;
   }
-  std::string wanted_tag;
-  if (digest.empty()) {
-    size_t colon = ref.rfind(':');
-    bool has_tag = colon != std::string::npos && ref.find('/', colon) == std::string::npos;
-    wanted_tag = DisplayTag(repository, has_tag ? ref.substr(colon + 1) : "latest");
-  }
-  std::vector<api::Image> found;
-  for (auto& image : List(user)) {
-    std::string image_repository = image.digest.substr(0, image.digest.find('@'));
-    std::string image_digest = image.digest.substr(image.digest.find('@') + 1);
-    if (!repository.empty() && image_repository != repository) continue;
-    bool match = digest.empty() ? std::find(image.tags.begin(), image.tags.end(), wanted_tag) !=
-                                      image.tags.end()
-                                : image_digest == digest;
-    if (match) found.push_back(std::move(image));
-  }
-  return found;
+  std::string wanted_tag = DisplayTag(repository, tag);
+  return Collect(user, [&](const std::string& image_repository, const std::string& image_digest,
+                           const std::vector<std::string>& tags) {
+    if (!repository.empty() && image_repository != repository) return false;
+    if (!digest.empty()) return image_digest == digest;
+    return std::find(tags.begin(), tags.end(), wanted_tag) != tags.end();
+  });
 }
 
 }  // namespace ukc::platform

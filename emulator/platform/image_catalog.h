@@ -3,6 +3,7 @@
 // kraftcloud/x86_64 manifest), its config (Cmd → args/kernel_args, Labels) and its blob sizes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ class ImageCatalog {
   std::vector<api::Image> Find(const std::string& user, const std::string& reference);
 
  private:
+  // (repository, manifest digest, display tags) → whether to describe and return that image.
+  using Match =
+      std::function<bool(const std::string&, const std::string&, const std::vector<std::string>&)>;
+  std::vector<api::Image> Collect(const std::string& user, const Match& match);
   bool Describe(const std::string& repository, const oci::Digest& digest,
                 std::vector<std::string> tags, api::Image* out);
 
