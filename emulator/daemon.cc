@@ -14,12 +14,16 @@
 #include "http/server.h"
 #include "log.h"
 #include "platform/api_service.h"
+#include "platform/instance_controller.h"
+#include "platform/instance_store.h"
+#include "platform/registry_image_source.h"
 #include "registry/registry_service.h"
 #include "registry/registry_store.h"
 #include "store/data_dir.h"
 #include "store/database.h"
 #include "store/user_store.h"
 #include "vmm/accel_probe.h"
+#include "vmm/fake_vmm.h"
 #include "vmm/image_loader.h"
 #include "vmm/qemu_vmm.h"
 
@@ -44,6 +48,25 @@ std::string DescribeAccelerator(registry::RegistryStore* store, const store::Dat
                           data_dir.root() / "vmm" / "accel"};
   std::string accel = vmm::ProbeAccelerator(probe);
   return accel == "kvm" ? "kvm" : "tcg (KVM unavailable or not working here)";
+}
+
+// The VMM behind the instances: real QEMU, or the in-memory fake for API tests and benchmarks.
+Status MakeVmm(const std::string& kind, const store::DataDir& data_dir, vmm::PortAllocator* ports,
+               vmm::Clock* clock, std::unique_ptr<vmm::Vmm>* out) {
+  if (kind == "fake") {
+    auto fake = std::make_unique<vmm::FakeVmm>(clock, ports);
+    vmm::FakeScript script;
+    script.boot_delay = std::chrono::milliseconds(0);
+    script.console = "ukc-emu fake VM: the app started\n";
+    fake->SetDefaultScript(script);
+    *out = std::move(fake);
+    return Status::Ok();
+  }
+  if (kind != "qemu") return Status::InvalidArgument("UKC_VMM must be qemu or fake, not " + kind);
+  vmm::QemuVmmOptions qemu = vmm::QemuVmmOptionsFromEnv();
+  qemu.accel_cache = data_dir.root() / "vmm" / "accel";
+  *out = std::make_unique<vmm::QemuVmm>(qemu, ports, clock);
+  return Status::Ok();
 }
 
 int Fail(const Status& s) {
@@ -89,7 +112,21 @@ int RunDaemon(const DaemonOptions& options) {
   registry::RegistryStore registry_store(data_dir, db.get());
   if (Status s = registry_store.Init(); !s.ok()) return Fail(s);
   registry::RegistryService registry_service(&registry_store, &authenticator);
-  platform::ApiService api_service(&authenticator, &registry_store);
+  vmm::SystemClock clock;
+  vmm::LoopbackPortAllocator ports;
+  std::unique_ptr<vmm::Vmm> vmm;
+  if (Status s = MakeVmm(options.vmm, data_dir, &ports, &clock, &vmm); !s.ok()) return Fail(s);
+  platform::InstanceStore instance_store(db.get());
+  if (Status s = instance_store.Init(); !s.ok()) return Fail(s);
+  platform::RegistryImageSource image_source(&registry_store, data_dir.root() / "vmm" / "images");
+  platform::ControllerOptions controller_options;
+  controller_options.instances_dir = data_dir.root() / "instances";
+  controller_options.limits = options.limits;
+  platform::InstanceController instances(vmm.get(), &clock, &instance_store, &image_source,
+                                         controller_options);
+  if (Status s = instances.Recover(); !s.ok()) return Fail(s);
+  instances.StartThreads();
+  platform::ApiService api_service(&authenticator, &registry_store, &instances, options.limits);
 
   http::Server registry_server("registry",
                                [&](http::Exchange& ex) { registry_service.Handle(ex); });
@@ -109,7 +146,10 @@ int RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo, "ukc-emu up: data dir " + data_dir.root().string());
   Log(LogLevel::kInfo, "registry  http://" + registry_server.address() + "/v2/");
   Log(LogLevel::kInfo, "api       http://" + api_server.address() + "/v1");
-  Log(LogLevel::kInfo, "vmm       accelerator " + DescribeAccelerator(&registry_store, data_dir));
+  Log(LogLevel::kInfo,
+      "vmm       " + (options.vmm == "fake"
+                          ? std::string("fake (UKC_VMM=fake: no real VMs)")
+                          : "accelerator " + DescribeAccelerator(&registry_store, data_dir)));
   Log(LogLevel::kInfo,
       "run `ukc-emu env" +
           (options.data_dir.empty() ? std::string() : " --data-dir " + options.data_dir) +
@@ -129,8 +169,9 @@ int RunDaemon(const DaemonOptions& options) {
   });
   Log(LogLevel::kInfo,
       std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
-  registry_server.Stop();
   api_server.Stop();
+  instances.Shutdown();
+  registry_server.Stop();
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -101,6 +101,18 @@ int main(int argc, char** argv) try {
                  "seconds before blobs no manifest references are garbage-collected")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  up->add_option("--quota-instances", options.limits.instances, "instances per account")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  up->add_option("--quota-live-memory-mb", options.limits.live_memory_mb,
+                 "memory of the running instances per account, MiB")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  up->add_option("--quota-live-vcpus", options.limits.live_vcpus,
+                 "vCPUs of the running instances per account")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  if (const char* vmm = std::getenv("UKC_VMM")) options.vmm = vmm;
   up->add_option("--log-level", log_level, "debug|info|warn|error (debug logs every request)")
       ->capture_default_str();
 

@@ -269,6 +269,13 @@ std::string Exchange::Query(std::string_view name) const {
 
 bool Exchange::HasQuery(std::string_view name) const { return query_.count(std::string(name)); }
 
+std::vector<std::string> Exchange::QueryAll(std::string_view name) const {
+  std::vector<std::string> values;
+  auto [first, last] = query_.equal_range(std::string(name));
+  for (auto it = first; it != last; ++it) values.push_back(it->second);
+  return values;
+}
+
 std::string Exchange::Header(std::string_view name) const {
   auto& request = connection_->parser_->get();
   auto it = request.find(beast::string_view(name.data(), name.size()));

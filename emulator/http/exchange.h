@@ -30,6 +30,8 @@ class Exchange {
   // First value of a query parameter, decoded; empty when absent.
   std::string Query(std::string_view name) const;
   bool HasQuery(std::string_view name) const;
+  // Every value of a repeated query parameter (`?uuid=a&uuid=b`), in order.
+  std::vector<std::string> QueryAll(std::string_view name) const;
   // First value of a request header (case-insensitive name); empty when absent.
   std::string Header(std::string_view name) const;
   bool HasHeader(std::string_view name) const;

@@ -10,7 +10,6 @@ namespace ukc::platform {
 using nlohmann::json;
 
 namespace {
-constexpr size_t kMaxBody = size_t{1} << 20;
 
 // A stable UUID-shaped identifier for a user (quota objects carry one).
 std::string UserUuid(const std::string& user) {
@@ -19,48 +18,6 @@ std::string UserUuid(const std::string& user) {
          "-" + h.substr(20, 12);
 }
 }  // namespace
-
-struct ApiService::Call {
-  http::Exchange& ex;
-  std::string user;
-  std::string path;  // normalized: starts with /v1/, no trailing slash
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-
-  int64_t elapsed_us() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 started)
-        .count();
-  }
-  void Respond(int status, const json& body) {
-    ex.Respond(status, {{"Content-Type", "application/json"}}, body.dump());
-  }
-  void Fail(int status, const std::string& message) {
-    Respond(status, api::ErrorEnvelope(status, message, elapsed_us()));
-  }
-  // Reads the JSON body (null when empty); answers 400/413 and returns false when unusable.
-  bool ReadJson(json* out) {
-    std::string body;
-    Status s = ex.ReadBody(&body, kMaxBody);
-    if (s.kind() == Status::Kind::kTooLarge) {
-      Fail(413, "Request body too large");
-      return false;
-    }
-    if (!s.ok()) {
-      Fail(400, "Incomplete request body");
-      return false;
-    }
-    if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      *out = nullptr;
-      return true;
-    }
-    *out = json::parse(body, nullptr, false);
-    if (out->is_discarded()) {
-      Fail(400, "Invalid JSON in request body");
-      return false;
-    }
-    return true;
-  }
-};
 
 void ApiService::Handle(http::Exchange& ex) {
   Call call{ex, {}, ex.path()};
@@ -77,6 +34,9 @@ void ApiService::Handle(http::Exchange& ex) {
     return Quotas(call);
   }
   if (get && p == "/v1/healthz") return Healthz(call);
+  if (p == "/v1/instances" || p.rfind("/v1/instances/", 0) == 0) {
+    return RouteInstances(call, p.substr(13));
+  }
   call.Fail(404, "No API endpoint");
 }
 
@@ -121,10 +81,15 @@ void ApiService::ListImages(Call& call) {
 
 void ApiService::Quotas(Call& call) {
   const QuotaLimits& l = limits_;
-  // No instances, services or volumes exist yet: live usage is honestly zero.
-  json used = {{"instances", 0},      {"live_instances", 0}, {"live_vcpus", 0},
-               {"live_memory_mb", 0}, {"service_groups", 0}, {"services", 0},
-               {"volumes", 0},        {"total_volume_mb", 0}};
+  Usage u = instances_->UsageOf(call.user);
+  json used = {{"instances", u.instances},
+               {"live_instances", u.live_instances},
+               {"live_vcpus", u.live_vcpus},
+               {"live_memory_mb", u.live_memory_mb},
+               {"service_groups", u.service_groups},
+               {"services", u.services},
+               {"volumes", 0},  // volumes are not emulated
+               {"total_volume_mb", 0}};
   json hard = {{"instances", l.instances},
                {"live_instances", l.instances},
                {"live_vcpus", l.live_vcpus},

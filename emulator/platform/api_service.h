@@ -10,34 +10,40 @@
 
 #include "access/authenticator.h"
 #include "http/exchange.h"
+#include "platform/api_call.h"
 #include "platform/image_catalog.h"
+#include "platform/instance_controller.h"
+#include "platform/quota_limits.h"
 #include "registry/registry_store.h"
 
 namespace ukc::platform {
 
-// The account limits reported by /v1/users/quotas (the real cloud's defaults).
-struct QuotaLimits {
-  int instances = 16, live_vcpus = 4, live_memory_mb = 2048, service_groups = 15, services = 30,
-      volumes = 2, total_volume_mb = 1024;
-  int min_memory_mb = 16, max_memory_mb = 2048, min_vcpus = 1, max_vcpus = 4, min_volume_mb = 1,
-      max_volume_mb = 1024, min_autoscale_size = 1, max_autoscale_size = 16;
-};
-
 class ApiService {
  public:
   ApiService(const access::Authenticator* authenticator, registry::RegistryStore* registry,
-             QuotaLimits limits = {})
-      : authenticator_(authenticator), images_(registry), limits_(limits) {}
+             InstanceController* instances, QuotaLimits limits = {})
+      : authenticator_(authenticator), images_(registry), instances_(instances), limits_(limits) {}
   void Handle(http::Exchange& ex);
 
  private:
-  struct Call;  // one request being answered
+  using Call = ApiCall;
   void ListImages(Call& call);
   void Quotas(Call& call);
   void Healthz(Call& call);
+  // /v1/instances… (instance_handlers.cc): `rest` is the path after /v1/instances.
+  void RouteInstances(Call& call, const std::string& rest);
+  void CreateInstances(Call& call);
+  void GetInstances(Call& call, const std::string& path_id);
+  void DeleteInstances(Call& call, const std::string& path_id);
+  void StartInstances(Call& call, const std::string& path_id);
+  void StopInstances(Call& call, const std::string& path_id);
+  void WaitInstances(Call& call, const std::string& path_id);
+  void InstanceLogs(Call& call, const std::string& path_id);
+  void InstanceMetrics(Call& call, const std::string& path_id);
 
   const access::Authenticator* authenticator_;
   ImageCatalog images_;
+  InstanceController* instances_;
   QuotaLimits limits_;
 };
 

@@ -1,6 +1,7 @@
 #include "vmm/fake_vmm.h"
 
 #include <algorithm>
+#include <fstream>
 
 namespace ukc::vmm {
 
@@ -43,6 +44,7 @@ void FakeVmm::Refresh(Vm* vm, Clock::TimePoint now) {
     vm->status.boot_time_us =
         std::chrono::duration_cast<std::chrono::microseconds>(s.boot_delay).count();
     vm->console += s.console;
+    if (!vm->console_file.empty()) std::ofstream(vm->console_file, std::ios::app) << s.console;
   }
   if (vm->status.state == VmState::kRunning && s.exit_after &&
       now >= vm->running_at + *s.exit_after) {
@@ -60,7 +62,13 @@ Status FakeVmm::Launch(const LaunchSpec& spec, VmStatus* status) {
   auto it = scripts_.find(spec.id);
   FakeScript script = it == scripts_.end() ? default_script_ : it->second;
   if (!script.launch_error.ok()) return script.launch_error;
-  Vm vm{script, {}, "", clock_->Now(), {}, {}};
+  Vm vm{script, {}, "", {}, clock_->Now(), {}, {}};
+  if (!spec.instance_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(spec.instance_dir, ec);
+    vm.console_file = spec.instance_dir / "console.log";
+    std::ofstream(vm.console_file, std::ios::trunc);
+  }
   vm.status.id = spec.id;
   vm.status.accelerator = "fake";
   vm.status.pid = 4242;

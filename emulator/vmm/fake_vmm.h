@@ -1,9 +1,11 @@
 // FakeVmm: a deterministic in-memory Vmm for controller tests. Each VM follows a script (per id,
 // else the default): running `boot_delay` after Launch (its console gets `console`), then
 // optionally exits by itself after `exit_after`; Stop takes `stop_delay`. Time comes from the
-// injected Clock; with a ManualClock, Wait advances the clock instead of sleeping.
+// injected Clock; with a ManualClock, Wait advances the clock instead of sleeping. Like QemuVmm,
+// the console also goes to <instance_dir>/console.log when the spec names an instance_dir.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -49,6 +51,7 @@ class FakeVmm : public Vmm {
     FakeScript script;
     VmStatus status;
     std::string console;
+    std::filesystem::path console_file;  // <instance_dir>/console.log, as QemuVmm writes it
     Clock::TimePoint launched, running_at, stop_at;
   };
   void Refresh(Vm* vm, Clock::TimePoint now);  // applies every scripted event due by `now`

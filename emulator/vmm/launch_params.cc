@@ -72,4 +72,9 @@ int MinimumMemoryMb(uint64_t initrd_bytes) {
   return static_cast<int>(68 + 2 * initrd_mb);
 }
 
+int RoomyMemoryMb(uint64_t initrd_bytes) {
+  uint64_t initrd_mb = (initrd_bytes + (1 << 20) - 1) >> 20;
+  return static_cast<int>(68 + 3 * initrd_mb);
+}
+
 }  // namespace ukc::vmm

@@ -32,5 +32,8 @@ Status CheckInitrd(const std::filesystem::path& initrd);
 // (out of memory in tcp_init) with a 1.9 MB initrd, 72 MB boots; the initrd is held twice
 // while it unpacks.
 int MinimumMemoryMb(uint64_t initrd_bytes);
+// What a guest grown to fit gets (LaunchSpec::grow_memory_to_fit): the minimum boots the kernel,
+// but an interpreter (Python with a 45 MB initrd) also needs room once the initrd is unpacked.
+int RoomyMemoryMb(uint64_t initrd_bytes);
 
 }  // namespace ukc::vmm

@@ -144,7 +144,13 @@ Status QemuVmm::Prepare(Instance* vm) {
   return Status::Ok();
 }
 
-Status QemuVmm::Launch(const LaunchSpec& spec, VmStatus* status) {
+Status QemuVmm::Launch(const LaunchSpec& requested, VmStatus* status) {
+  LaunchSpec spec = requested;
+  if (spec.grow_memory_to_fit && !spec.initrd.empty()) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(spec.initrd, ec);
+    spec.memory_mb = std::max(spec.memory_mb, RoomyMemoryMb(ec ? 0 : size));
+  }
   if (Status s = Validate(spec); !s.ok()) return s;
   auto owned = std::make_unique<Instance>();
   Instance* vm = owned.get();

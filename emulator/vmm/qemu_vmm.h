@@ -37,7 +37,7 @@ class QemuVmm : public Vmm {
   QemuVmm(QemuVmmOptions options, PortAllocator* ports, Clock* clock);
   ~QemuVmm() override;
 
-  Status Launch(const LaunchSpec& spec, VmStatus* status) override;
+  Status Launch(const LaunchSpec& requested, VmStatus* status) override;
   Status Stop(const std::string& id) override;
   Status Kill(const std::string& id) override;
   Status GetStatus(const std::string& id, VmStatus* status) override;

@@ -25,6 +25,9 @@ struct LaunchSpec {
   std::vector<std::string> env;   // KEY=VALUE, applied over the guest's defaults
   std::string cwd;                // empty: "/"
   int memory_mb = 128;
+  // Below the image's minimum (ukc-emu's Linux guests unpack their initrd into RAM, which a real
+  // unikernel does not), boot with the minimum instead of refusing. Platform instances set it.
+  bool grow_memory_to_fit = false;
   int vcpus = 1;
   std::vector<int> guest_ports;                  // TCP ports forwarded from 127.0.0.1:<ephemeral>
   std::chrono::milliseconds stop_timeout{5000};  // SIGTERM → SIGKILL grace inside the guest

@@ -1,0 +1,506 @@
+// Instance operations (create, lookups, start, stop, delete, logs, usage). The threads and the
+// VM-following logic are in instance_supervisor.cc.
+#include "platform/instance_controller.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "base/encoding.h"
+#include "log.h"
+
+namespace ukc::platform {
+
+namespace {
+
+std::string RandomSuffix(size_t n) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += kAlphabet[pick(rng)];
+  return out;
+}
+
+std::string NewUuid() {
+  std::string h = RandomHex(16);
+  h[12] = '4';                                                  // version 4
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20, 12);
+}
+
+bool IsValidName(const std::string& name) {
+  if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// Private network: 172.16.0.0/12 with a /30 per instance (the vendor's layout); MAC 12:b0: + IP.
+void AssignNetwork(int index, api::Instance* view) {
+  uint32_t ip = 0xAC100000u + 4u * static_cast<uint32_t>(index) + 1u;
+  char text[32], mac[32];
+  snprintf(text, sizeof(text), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+           ip & 255);
+  snprintf(mac, sizeof(mac), "12:b0:%02x:%02x:%02x:%02x", ip >> 24, (ip >> 16) & 255,
+           (ip >> 8) & 255, ip & 255);
+  view->private_ip = text;
+  view->network_interfaces = {{NewUuid(), text, mac}};
+}
+
+Status ValidateServices(const nlohmann::json& group, std::vector<api::ServicePort>* out);
+
+bool IsLive(const InstanceRecord& r) {
+  return r.view.state != api::kStateStopped && r.view.state != api::kStateStandby;
+}
+
+}  // namespace
+
+InstanceController::InstanceController(vmm::Vmm* vmm, vmm::Clock* clock, InstanceStore* store,
+                                       ImageSource* images, ControllerOptions options)
+    : vmm_(vmm), clock_(clock), store_(store), images_(images), options_(std::move(options)) {
+  if (!options_.unix_ms) {
+    options_.unix_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
+
+InstanceController::~InstanceController() { Shutdown(); }
+
+InstanceRecord* InstanceController::FindLocked(const std::string& user, const std::string& uuid,
+                                               const std::string& name) {
+  if (!uuid.empty()) {
+    auto it = records_.find(uuid);
+    return it != records_.end() && it->second->user == user ? it->second.get() : nullptr;
+  }
+  for (auto& [id, r] : records_) {
+    if (r->user == user && r->view.name == name) return r.get();
+  }
+  return nullptr;
+}
+
+static Status NotFoundStatus(const std::string& uuid, const std::string& name) {
+  return uuid.empty() ? Status::NotFound("No instance with name '" + name + "'")
+                      : Status::NotFound("No instance with uuid '" + uuid + "'");
+}
+
+api::Instance InstanceController::ViewLocked(const InstanceRecord& r) const {
+  api::Instance view = r.view;
+  view.uptime_ms = r.uptime_before_ms;
+  if (r.running_since_ms > 0) view.uptime_ms += std::max<int64_t>(0, NowMs() - r.running_since_ms);
+  return view;
+}
+
+Status InstanceController::CheckCreate(const std::string& user,
+                                       const api::CreateInstanceRequest& q) {
+  const QuotaLimits& l = options_.limits;
+  if (q.image.empty()) return Status::InvalidArgument("Field 'image' is required");
+  if (q.name && q.name->size() > 255) return Status::InvalidArgument("Name too long");
+  if (q.name && !q.name->empty() && !IsValidName(*q.name)) {
+    return Status::InvalidArgument("Invalid name '" + *q.name + "'");
+  }
+  if (q.memory_mb && (*q.memory_mb < l.min_memory_mb || *q.memory_mb > l.max_memory_mb)) {
+    return Status::InvalidArgument("memory_mb must be between " + std::to_string(l.min_memory_mb) +
+                                   " and " + std::to_string(l.max_memory_mb));
+  }
+  if (q.vcpus && (*q.vcpus < l.min_vcpus || *q.vcpus > l.max_vcpus)) {
+    return Status::InvalidArgument("vcpus must be between " + std::to_string(l.min_vcpus) +
+                                   " and " + std::to_string(l.max_vcpus));
+  }
+  if (q.replicas && (*q.replicas < 0 || *q.replicas > 253)) {
+    return Status::InvalidArgument("replicas must be between 0 and 253");
+  }
+  std::string policy = q.restart_policy.value_or("never");
+  if (policy != "never" && policy != "always" && policy != "on-failure") {
+    return Status::InvalidArgument("Invalid restart_policy '" + policy +
+                                   "' (never, always or on-failure)");
+  }
+  bool delete_on_stop = false;
+  for (const auto& f : q.features) {
+    if (f == "delete-on-stop") {
+      delete_on_stop = true;
+    } else if (f != "scale-to-zero") {
+      return Status::InvalidArgument("Unknown feature '" + f + "'");
+    }
+  }
+  bool scales = (q.scale_to_zero && q.scale_to_zero->policy != "off") ||
+                std::count(q.features.begin(), q.features.end(), "scale-to-zero");
+  if (delete_on_stop && scales) {
+    return Status::InvalidArgument("scale_to_zero cannot be combined with delete-on-stop");
+  }
+  if (delete_on_stop && policy != "never") {
+    return Status::InvalidArgument("restart_policy cannot be combined with delete-on-stop");
+  }
+  if (q.wait_timeout_ms && *q.wait_timeout_ms != 0 && !q.autostart.value_or(false)) {
+    return Status::InvalidArgument("wait_timeout_ms requires autostart");
+  }
+  if (q.volumes && !q.volumes->empty()) {
+    return Status::PermissionDenied("Volumes are not supported by ukc-emu");
+  }
+  if (q.service_group && (q.service_group->contains("uuid") || q.service_group->contains("name"))) {
+    std::string key = q.service_group->contains("uuid") ? "uuid" : "name";
+    return Status::NotFound("No service with " + key + " '" +
+                            q.service_group->value(key, std::string()) + "'");
+  }
+  (void)user;
+  return Status::Ok();
+}
+
+std::string InstanceController::UniqueNameLocked(const std::string& user,
+                                                 const std::string& repository) {
+  std::string base = repository.substr(repository.rfind('/') + 1);
+  base.erase(std::remove(base.begin(), base.end(), '.'), base.end());
+  while (true) {
+    std::string name = base + "-" + RandomSuffix(5);
+    if (!FindLocked(user, "", name)) return name;
+  }
+}
+
+Status InstanceController::Create(const std::string& user, const api::CreateInstanceRequest& q,
+                                  std::vector<api::Instance>* created) {
+  if (Status s = CheckCreate(user, q); !s.ok()) return s;
+  std::vector<api::ServicePort> services;
+  if (q.service_group) {
+    if (Status s = ValidateServices(*q.service_group, &services); !s.ok()) return s;
+  }
+  api::ScaleToZero scale_to_zero = q.scale_to_zero.value_or(api::ScaleToZero{});
+  if (!q.scale_to_zero && std::count(q.features.begin(), q.features.end(), "scale-to-zero")) {
+    scale_to_zero.policy = "on";
+  }
+  if (scale_to_zero.policy != "off" && services.empty()) {
+    return Status::InvalidArgument("scale_to_zero requires a service group with published ports");
+  }
+  std::string repository, digest, display;
+  if (Status s = images_->Resolve(user, q.image, &repository, &digest, &display); !s.ok()) {
+    return s;
+  }
+  std::lock_guard lock(mu_);
+  int count = 1 + q.replicas.value_or(0);
+  Usage usage;
+  for (const auto& [id, r] : records_) {
+    if (r->user != user) continue;
+    usage.instances++;
+    if (IsLive(*r)) usage.live_memory_mb += r->view.memory_mb, usage.live_vcpus += r->view.vcpus;
+  }
+  const QuotaLimits& l = options_.limits;
+  int memory = q.memory_mb.value_or(128), vcpus = q.vcpus.value_or(1);
+  if (usage.instances + count > l.instances) {
+    return Status::TooLarge("Quota exceeded: at most " + std::to_string(l.instances) +
+                            " instances");
+  }
+  if (q.autostart.value_or(false) && (usage.live_memory_mb + count * memory > l.live_memory_mb ||
+                                      usage.live_vcpus + count * vcpus > l.live_vcpus)) {
+    return Status::TooLarge("Quota exceeded: live memory or vCPUs");
+  }
+  if (q.name && !q.name->empty() && FindLocked(user, "", *q.name)) {
+    return Status::AlreadyExists("An instance with name '" + *q.name + "' already exists");
+  }
+  for (int i = 0; i < count; ++i) {
+    auto r = std::make_unique<InstanceRecord>();
+    r->user = user;
+    r->image_repository = repository;
+    r->image_digest = digest;
+    r->features = q.features;
+    r->services = services;
+    r->sequence = next_sequence_++;
+    r->network_index = next_network_index_++;
+    api::Instance& v = r->view;
+    v.uuid = NewUuid();
+    v.name = (i == 0 && q.name && !q.name->empty()) ? *q.name : UniqueNameLocked(user, repository);
+    v.created_at = Rfc3339(NowMs());
+    v.state = api::kStateStopped;
+    v.image = display;
+    v.memory_mb = memory;
+    v.vcpus = vcpus;
+    v.args = q.args.value_or(std::vector<std::string>{});
+    v.env = q.env;
+    v.restart_policy = q.restart_policy.value_or("never");
+    v.scale_to_zero = scale_to_zero;
+    v.private_fqdn = v.name + ".internal";
+    v.tags = q.tags;
+    AssignNetwork(r->network_index, &v);
+    if (q.autostart.value_or(false)) RequestLaunchLocked(r.get(), false);
+    if (Status s = store_->Put(*r); !s.ok()) return s;
+    created->push_back(ViewLocked(*r));
+    records_[v.uuid] = std::move(r);
+  }
+  changed_.notify_all();
+  return Status::Ok();
+}
+
+Status InstanceController::Get(const std::string& user, const std::string& uuid,
+                               const std::string& name, api::Instance* out) {
+  std::lock_guard lock(mu_);
+  InstanceRecord* r = FindLocked(user, uuid, name);
+  if (!r) return NotFoundStatus(uuid, name);
+  *out = ViewLocked(*r);
+  return Status::Ok();
+}
+
+std::vector<api::Instance> InstanceController::List(const std::string& user) {
+  std::lock_guard lock(mu_);
+  std::vector<const InstanceRecord*> mine;
+  for (const auto& [id, r] : records_) {
+    if (r->user == user) mine.push_back(r.get());
+  }
+  std::sort(mine.begin(), mine.end(),
+            [](const auto* a, const auto* b) { return a->sequence < b->sequence; });
+  std::vector<api::Instance> out;
+  out.reserve(mine.size());
+  for (const auto* r : mine) out.push_back(ViewLocked(*r));
+  return out;
+}
+
+Status InstanceController::Start(const std::string& user, const std::string& uuid,
+                                 const std::string& name, std::string* previous,
+                                 api::Instance* out) {
+  std::lock_guard lock(mu_);
+  InstanceRecord* r = FindLocked(user, uuid, name);
+  if (!r) return NotFoundStatus(uuid, name);
+  *previous = r->view.state;
+  if (!IsLive(*r) && !r->active()) {
+    Usage usage;
+    for (const auto& [id, other] : records_) {
+      if (other->user == user && IsLive(*other)) {
+        usage.live_memory_mb += other->view.memory_mb;
+        usage.live_vcpus += other->view.vcpus;
+      }
+    }
+    const QuotaLimits& l = options_.limits;
+    if (usage.live_memory_mb + r->view.memory_mb > l.live_memory_mb ||
+        usage.live_vcpus + r->view.vcpus > l.live_vcpus) {
+      return Status::TooLarge("Quota exceeded: live memory or vCPUs");
+    }
+    r->restart_at_ms = 0;
+    r->view.restart.reset();
+    RequestLaunchLocked(r, false);
+    PersistLocked(*r);
+  }
+  *out = ViewLocked(*r);
+  return Status::Ok();
+}
+
+Status InstanceController::Stop(const std::string& user, const std::string& uuid,
+                                const std::string& name, const StopOptions& options,
+                                std::string* previous, api::Instance* out) {
+  std::lock_guard lock(mu_);
+  InstanceRecord* r = FindLocked(user, uuid, name);
+  if (!r) return NotFoundStatus(uuid, name);
+  *previous = r->view.state;
+  if (r->restart_at_ms > 0) {  // a pending policy restart: the user's stop aborts it
+    r->restart_at_ms = 0;
+    r->view.restart.reset();
+  }
+  std::string id = r->view.uuid;
+  if (r->active() && (r->stop_request == 0 || options.force)) {
+    if (options.drain_timeout_ms != 0 && !options.force && !r->launch_pending) {
+      int64_t drain = options.drain_timeout_ms < 0 ? 3600000 : options.drain_timeout_ms;
+      r->drain_until_ms = NowMs() + drain;
+      r->view.state = api::kStateDraining;
+    } else {
+      StopLocked(r, api::kStopUser | api::kStopPlatform, options.force);
+    }
+  }
+  auto it = records_.find(id);  // a forced stop of a delete-on-stop instance removes it
+  if (it == records_.end()) {
+    out->state = api::kStateStopped;
+    return Status::Ok();
+  }
+  PersistLocked(*it->second);
+  *out = ViewLocked(*it->second);
+  return Status::Ok();
+}
+
+Status InstanceController::Delete(const std::string& user, const std::string& uuid,
+                                  const std::string& name, std::string* previous,
+                                  api::Instance* out) {
+  std::lock_guard lock(mu_);
+  InstanceRecord* r = FindLocked(user, uuid, name);
+  if (!r) return NotFoundStatus(uuid, name);
+  *previous = r->view.state;
+  *out = ViewLocked(*r);
+  if (Status s = store_->Delete(r->view.uuid); !s.ok()) return s;
+  r->launch_pending = false;
+  if (!r->vm_id.empty()) {
+    (void)vmm_->Kill(r->vm_id);
+    (void)vmm_->Release(r->vm_id);
+  }
+  RemoveLocked(r->view.uuid);
+  return Status::Ok();
+}
+
+void InstanceController::ArchiveConsoleLocked(const std::string& uuid) {
+  std::filesystem::path dir = options_.instances_dir / uuid;
+  std::ifstream current(dir / "console.log", std::ios::binary);
+  if (!current) return;
+  std::ofstream history(dir / "console.history", std::ios::binary | std::ios::app);
+  history << current.rdbuf();
+  history.close();
+  current.close();
+  std::error_code ec;
+  std::filesystem::remove(dir / "console.log", ec);
+}
+
+void InstanceController::RemoveLocked(const std::string& uuid) {
+  std::error_code ec;
+  std::filesystem::remove_all(options_.instances_dir / uuid, ec);
+  records_.erase(uuid);
+  changed_.notify_all();
+}
+
+void InstanceController::Wait(const std::string& user, const std::vector<std::string>& uuids,
+                              const std::string& state,
+                              std::chrono::steady_clock::time_point deadline,
+                              std::vector<api::Instance>* out, std::vector<bool>* reached) {
+  std::unique_lock lock(mu_);
+  while (true) {
+    out->clear();
+    reached->clear();
+    bool all = true, settled = true;
+    for (const auto& uuid : uuids) {
+      InstanceRecord* r = FindLocked(user, uuid, "");
+      api::Instance view;
+      if (r) view = ViewLocked(*r);
+      bool ok = r && r->view.state == state;
+      // Waiting for an instance to run that has stopped for good (no start or restart coming)
+      // cannot succeed: give up at once.
+      bool hopeless = !r || (state != api::kStateStopped && r->view.state == api::kStateStopped &&
+                             !r->active() && r->restart_at_ms == 0);
+      all = all && ok;
+      settled = settled && (ok || hopeless);
+      out->push_back(std::move(view));
+      reached->push_back(ok);
+    }
+    if (all || settled || std::chrono::steady_clock::now() >= deadline || stopping_) return;
+    changed_.wait_until(lock, deadline);
+  }
+}
+
+Status InstanceController::ReadLog(const std::string& user, const std::string& uuid, int64_t offset,
+                                   int64_t limit, LogWindow* out) {
+  {
+    std::lock_guard lock(mu_);
+    InstanceRecord* r = FindLocked(user, uuid, "");
+    if (!r) return NotFoundStatus(uuid, "");
+    out->state = r->view.state;
+  }
+  // The log is every earlier boot's console (console.history) followed by the current one's.
+  std::filesystem::path dir = options_.instances_dir / uuid;
+  int history = open((dir / "console.history").c_str(), O_RDONLY | O_CLOEXEC);
+  int current = open((dir / "console.log").c_str(), O_RDONLY | O_CLOEXEC);
+  int64_t history_size = history >= 0 ? lseek(history, 0, SEEK_END) : 0;
+  int64_t current_size = current >= 0 ? lseek(current, 0, SEEK_END) : 0;
+  int64_t size = history_size + current_size;
+  int64_t start = offset < 0 ? std::max<int64_t>(0, size + offset) : std::min(offset, size);
+  int64_t length = std::max<int64_t>(0, std::min(limit, size - start));
+  out->output.assign(static_cast<size_t>(length), '\0');
+  int64_t done = 0;
+  if (start < history_size) {
+    ssize_t n = pread(history, out->output.data(), std::min(length, history_size - start), start);
+    done = std::max<ssize_t>(0, n);
+  }
+  if (done < length && current >= 0) {
+    ssize_t n =
+        pread(current, out->output.data() + done, length - done, start + done - history_size);
+    done += std::max<ssize_t>(0, n);
+  }
+  for (int fd : {history, current}) {
+    if (fd >= 0) close(fd);
+  }
+  out->output.resize(static_cast<size_t>(done));
+  out->available_start = 0;
+  out->available_end = size;
+  out->range_start = start;
+  out->range_end = start + static_cast<int64_t>(out->output.size());
+  return Status::Ok();
+}
+
+Usage InstanceController::UsageOf(const std::string& user) {
+  std::lock_guard lock(mu_);
+  Usage u;
+  for (const auto& [id, r] : records_) {
+    if (r->user != user) continue;
+    u.instances++;
+    if (IsLive(*r)) {
+      u.live_instances++;
+      u.live_vcpus += r->view.vcpus;
+      u.live_memory_mb += r->view.memory_mb;
+    }
+    u.services += static_cast<int>(r->services.size());
+    if (!r->services.empty()) u.service_groups++;
+  }
+  return u;
+}
+
+pid_t InstanceController::ProcessOf(const std::string& user, const std::string& uuid) {
+  std::lock_guard lock(mu_);
+  InstanceRecord* r = FindLocked(user, uuid, "");
+  vmm::VmStatus status;
+  if (!r || r->vm_id.empty() || !vmm_->GetStatus(r->vm_id, &status).ok()) return 0;
+  return status.accelerator == "fake" ? 0 : status.pid;  // a fake VM has no process
+}
+
+namespace {
+
+bool Has(const std::vector<std::string>& v, const char* s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The platform's port rules (ukc-api.md §7.2).
+Status ValidateServices(const nlohmann::json& group, std::vector<api::ServicePort>* out) {
+  for (const auto& [key, value] : group.items()) {
+    if (key != "services" && key != "domains" && key != "soft_limit" && key != "hard_limit") {
+      return Status::InvalidArgument("Unknown field 'service_group." + key + "'");
+    }
+  }
+  std::set<int> ports;
+  for (const auto& s : group.value("services", nlohmann::json::array())) {
+    if (!s.is_object() || !s.contains("port") || !s["port"].is_number_integer()) {
+      return Status::InvalidArgument("Each service needs an integer 'port'");
+    }
+    api::ServicePort p;
+    p.port = s["port"].get<int>();
+    p.destination_port = s.value("destination_port", p.port);
+    for (const auto& h : s.value("handlers", nlohmann::json::array())) {
+      std::string handler = h.is_string() ? h.get<std::string>() : "";
+      if (handler != "tls" && handler != "http" && handler != "redirect") {
+        return Status::InvalidArgument("Invalid handler '" + handler + "'");
+      }
+      p.handlers.push_back(handler);
+    }
+    if (p.port < 1 || p.port > 65535 || p.destination_port < 1 || p.destination_port > 65535) {
+      return Status::InvalidArgument("Ports must be between 1 and 65535");
+    }
+    bool tls = Has(p.handlers, "tls"), http = Has(p.handlers, "http");
+    if (p.port == 80 && (!http || tls)) {
+      return Status::InvalidArgument("Port 80 must have the http handler and not tls");
+    }
+    if (p.port == 443 && (!http || !tls)) {
+      return Status::InvalidArgument("Port 443 must have the http and tls handlers");
+    }
+    if (p.port != 80 && p.port != 443 && (!tls || http)) {
+      return Status::InvalidArgument("Port " + std::to_string(p.port) +
+                                     " must have the tls handler and not http");
+    }
+    if (Has(p.handlers, "redirect") && p.port != 80) {
+      return Status::InvalidArgument("The redirect handler is only allowed on port 80");
+    }
+    if (!ports.insert(p.port).second) {
+      return Status::InvalidArgument("Port " + std::to_string(p.port) + " is published twice");
+    }
+    out->push_back(std::move(p));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+}  // namespace ukc::platform

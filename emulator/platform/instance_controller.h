@@ -1,0 +1,154 @@
+// The instances controller: owns every instance record (memory + InstanceStore), turns API
+// operations into VM launches and stops through the Vmm seam, and follows the VMs' states.
+// Operations return at once with the new state ("starting", "stopping"), as the real cloud does;
+// a launcher thread boots VMs outside the lock, a supervisor thread polls the VMs, records stops
+// (stop_reason / stop_code / exit_code), applies restart policies with back-off and deletes
+// delete-on-stop instances. Wait blocks until states are reached. Thread-safe.
+//
+// Errors use Status kinds that the API maps to per-item codes: NotFound (8), AlreadyExists (23),
+// InvalidArgument (7), Unavailable = timed out (12), TooLarge = quota exceeded (19),
+// PermissionDenied = not allowed (14).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "api/instance.h"
+#include "platform/instance_record.h"
+#include "platform/instance_store.h"
+#include "platform/quota_limits.h"
+#include "vmm/clock.h"
+#include "vmm/vmm.h"
+
+namespace ukc::platform {
+
+// What a start needs from an image: bootable files and defaults. Implemented over the registry
+// (RegistryImageSource) and by tests.
+struct BootImage {
+  std::filesystem::path kernel, initrd;
+  std::vector<std::string> cmd, env;
+  std::string working_dir;
+};
+class ImageSource {
+ public:
+  virtual ~ImageSource() = default;
+  // `reference` as clients send it ("alice/app:latest", "python:3.12", "…@sha256:…"), resolved
+  // for `user`: sets the repository, the pinned digest ("sha256:…") and the display form
+  // ("alice/app@sha256:…"). NotFound when the user cannot see such an image.
+  virtual Status Resolve(const std::string& user, const std::string& reference,
+                         std::string* repository, std::string* digest, std::string* display) = 0;
+  virtual Status Load(const std::string& repository, const std::string& digest, BootImage* out) = 0;
+};
+
+struct ControllerOptions {
+  std::filesystem::path instances_dir;  // per-instance directories (console.log, …)
+  QuotaLimits limits;
+  std::chrono::milliseconds poll_interval{20};
+  std::chrono::milliseconds stop_timeout{5000};  // app SIGTERM → SIGKILL grace in the guest
+  std::function<int64_t()> unix_ms;              // wall clock; default: system_clock
+};
+
+struct StopOptions {
+  bool force = false;
+  int64_t drain_timeout_ms = 0;
+};
+
+struct LogWindow {
+  std::string output;  // raw bytes
+  int64_t available_start = 0, available_end = 0, range_start = 0, range_end = 0;
+  std::string state;
+};
+
+struct Usage {
+  int instances = 0, live_instances = 0, live_vcpus = 0, live_memory_mb = 0, services = 0,
+      service_groups = 0;
+};
+
+class InstanceController {
+ public:
+  InstanceController(vmm::Vmm* vmm, vmm::Clock* clock, InstanceStore* store, ImageSource* images,
+                     ControllerOptions options);
+  ~InstanceController();
+
+  // Loads the stored instances. Ones that were not stopped have lost their VM (VMs do not outlive
+  // the daemon): they are recorded as stopped by the platform (stop_reason 4).
+  Status Recover();
+  void StartThreads();
+  // Stops the threads and every VM (recorded as a platform stop).
+  void Shutdown();
+
+  // Creates 1 + replicas instances; fills `created` (in order). The first error aborts the rest.
+  Status Create(const std::string& user, const api::CreateInstanceRequest& request,
+                std::vector<api::Instance>* created);
+  // Lookups by uuid or name (exactly one non-empty).
+  Status Get(const std::string& user, const std::string& uuid, const std::string& name,
+             api::Instance* out);
+  std::vector<api::Instance> List(const std::string& user);
+  // Start/Stop/Delete report the state before (`previous`) and after (`*out`).
+  Status Start(const std::string& user, const std::string& uuid, const std::string& name,
+               std::string* previous, api::Instance* out);
+  Status Stop(const std::string& user, const std::string& uuid, const std::string& name,
+              const StopOptions& options, std::string* previous, api::Instance* out);
+  Status Delete(const std::string& user, const std::string& uuid, const std::string& name,
+                std::string* previous, api::Instance* out);
+  // Blocks until every target (uuid of `user`) is in `state` or `deadline`; returns each one's
+  // current state in `out` (same order). `reached[i]` says whether target i got there.
+  void Wait(const std::string& user, const std::vector<std::string>& uuids,
+            const std::string& state, std::chrono::steady_clock::time_point deadline,
+            std::vector<api::Instance>* out, std::vector<bool>* reached);
+  // Console bytes: `offset` < 0 counts from the end; `limit` is capped by the caller.
+  Status ReadLog(const std::string& user, const std::string& uuid, int64_t offset, int64_t limit,
+                 LogWindow* out);
+  Usage UsageOf(const std::string& user);
+  // QEMU process of a running instance (0 when none): metrics read /proc with it.
+  pid_t ProcessOf(const std::string& user, const std::string& uuid);
+
+  void Tick();  // one supervisor pass (the thread calls it; tests may too)
+
+ private:
+  using Records = std::map<std::string, std::unique_ptr<InstanceRecord>>;
+  InstanceRecord* FindLocked(const std::string& user, const std::string& uuid,
+                             const std::string& name);
+  api::Instance ViewLocked(const InstanceRecord& r) const;
+  Status CheckCreate(const std::string& user, const api::CreateInstanceRequest& request);
+  Status NewRecordLocked(const std::string& user, const api::CreateInstanceRequest& request,
+                         const std::string& name, InstanceRecord* out);
+  std::string UniqueNameLocked(const std::string& user, const std::string& repository);
+  void RequestLaunchLocked(InstanceRecord* r, bool restart);
+  void StopLocked(InstanceRecord* r, int reason_bits, bool force);
+  void RecordStopLocked(InstanceRecord* r, const vmm::VmStatus& status);
+  void ScheduleRestartLocked(InstanceRecord* r, bool crashed, int exit_code);
+  void FollowVmLocked(InstanceRecord* r);
+  void PersistLocked(const InstanceRecord& r);
+  void RemoveLocked(const std::string& uuid);
+  // Moves a finished boot's console.log onto console.history (the log spans every boot).
+  void ArchiveConsoleLocked(const std::string& uuid);
+  void LauncherLoop();
+  void SupervisorLoop();
+  Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id);
+  int64_t NowMs() const { return options_.unix_ms(); }
+
+  vmm::Vmm* vmm_;
+  vmm::Clock* clock_;
+  InstanceStore* store_;
+  ImageSource* images_;
+  ControllerOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable changed_;   // any state change (waiters, launcher)
+  Records records_;                   // by uuid
+  std::deque<std::string> launches_;  // uuids with launch_pending, in order
+  int64_t next_sequence_ = 1;
+  int next_network_index_ = 1;
+  bool stopping_ = false;
+  std::thread launcher_, supervisor_;
+};
+
+}  // namespace ukc::platform

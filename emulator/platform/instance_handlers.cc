@@ -1,0 +1,417 @@
+// /v1/instances endpoints (ukc-api.md §4): routing, request shapes of every client generation,
+// and the response items. The work is done by the InstanceController.
+#include <unistd.h>
+
+#include <fstream>
+
+#include "api/envelope.h"
+#include "base/encoding.h"
+#include "platform/api_service.h"
+#include "platform/instance_targets.h"
+
+namespace ukc::platform {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kLogMaxLimit = 16383;
+constexpr int64_t kForeverMs = 3600 * 1000;  // "-1 = largest possible" waits
+
+api::ErrorCode CodeFor(const Status& s) {
+  switch (s.kind()) {
+    case Status::Kind::kNotFound:
+      return api::ErrorCode::kNotFound;
+    case Status::Kind::kAlreadyExists:
+      return api::ErrorCode::kAlreadyExists;
+    case Status::Kind::kInvalidArgument:
+      return api::ErrorCode::kInvalid;
+    case Status::Kind::kUnavailable:
+      return api::ErrorCode::kTimedOut;
+    case Status::Kind::kTooLarge:
+      return api::ErrorCode::kQuota;
+    case Status::Kind::kPermissionDenied:
+      return api::ErrorCode::kNotSupported;
+    default:
+      return api::ErrorCode::kFailedOperation;
+  }
+}
+
+json ItemFailure(const Status& s, const Target& t) {
+  return api::ItemError(CodeFor(s), s.message(), t.Identity());
+}
+
+std::chrono::steady_clock::time_point DeadlineAfter(int64_t ms) {
+  if (ms < 0 || ms > kForeverMs) ms = kForeverMs;
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+}
+
+// Milliseconds to wait from wait_timeout_ms / timeout_s (G3 rounds up to seconds): 0 = no wait.
+int64_t WaitMs(const json& params) {
+  int64_t ms = params.value("wait_timeout_ms", int64_t{0});
+  if (ms == 0 && params.contains("timeout_s")) ms = params["timeout_s"].get<int64_t>() * 1000;
+  return ms;
+}
+
+// RSS and CPU time of a QEMU process from /proc (0 when unknown).
+void ProcessMetrics(pid_t pid, int64_t* rss_bytes, int64_t* cpu_time_ms) {
+  *rss_bytes = *cpu_time_ms = 0;
+  if (pid <= 0) return;
+  std::ifstream statm("/proc/" + std::to_string(pid) + "/statm");
+  int64_t size = 0, resident = 0;
+  if (statm >> size >> resident) *rss_bytes = resident * sysconf(_SC_PAGESIZE);
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  size_t close = line.rfind(')');
+  if (close == std::string::npos) return;
+  std::istringstream fields(line.substr(close + 2));
+  std::string field;
+  int64_t utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; utime 14, stime 15
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) {
+      stime = std::stoll(field);
+      break;
+    }
+  }
+  *cpu_time_ms = (utime + stime) * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+}  // namespace
+
+void ApiService::RouteInstances(Call& call, const std::string& rest) {
+  std::vector<std::string> parts;
+  for (size_t i = 1; i <= rest.size();) {
+    size_t slash = rest.find('/', i);
+    if (slash == std::string::npos) slash = rest.size();
+    parts.push_back(rest.substr(i, slash - i));
+    i = slash + 1;
+  }
+  std::string_view method = call.ex.method();
+  static const std::set<std::string> kGlobalActions = {"start", "stop", "wait", "log", "metrics"};
+  std::string id, action;
+  if (parts.size() == 1 && parts[0] != "list" && !kGlobalActions.count(parts[0])) {
+    id = parts[0];
+  } else if (parts.size() == 1) {
+    action = parts[0];
+  } else if (parts.size() == 2) {
+    id = parts[0];
+    action = parts[1];
+  } else if (parts.size() > 2) {
+    return call.Fail(404, "No API endpoint");
+  }
+  if (action.empty() || action == "list") {
+    if (method == "GET") return GetInstances(call, id);
+    if (action.empty() && method == "DELETE") return DeleteInstances(call, id);
+    if (action.empty() && id.empty() && method == "POST") return CreateInstances(call);
+  } else if (action == "start" && method == "PUT") {
+    return StartInstances(call, id);
+  } else if (action == "stop" && method == "PUT") {
+    return StopInstances(call, id);
+  } else if (action == "wait" && (method == "GET" || method == "PUT")) {
+    return WaitInstances(call, id);
+  } else if (action == "log" && method == "GET") {
+    return InstanceLogs(call, id);
+  } else if (action == "metrics" && method == "GET") {
+    return InstanceMetrics(call, id);
+  }
+  call.Fail(404, "No API endpoint");
+}
+
+void ApiService::CreateInstances(Call& call) {
+  json body;
+  if (!call.ReadJson(&body)) return;
+  api::CreateInstanceRequest request;
+  std::string error, unsupported;
+  if (!api::ParseCreateInstanceRequest(body, &request, &error, &unsupported)) {
+    return call.Fail(400, error);
+  }
+  if (!unsupported.empty()) {
+    return call.RespondItems(
+        "instances",
+        json::array({api::ItemError(api::ErrorCode::kNotSupported,
+                                    "'" + unsupported + "' is not supported by ukc-emu")}));
+  }
+  std::vector<api::Instance> created;
+  Status s = instances_->Create(call.user, request, &created);
+  if (!s.ok()) {
+    json identity = request.name ? json{{"name", *request.name}} : json::object();
+    return call.RespondItems("instances",
+                             json::array({api::ItemError(CodeFor(s), s.message(), identity)}));
+  }
+  int64_t wait_ms = request.wait_timeout_ms.value_or(request.timeout_s.value_or(0) * 1000);
+  if (wait_ms != 0) {
+    std::vector<std::string> uuids;
+    for (const auto& i : created) uuids.push_back(i.uuid);
+    std::vector<bool> reached;
+    instances_->Wait(call.user, uuids, api::kStateRunning, DeadlineAfter(wait_ms), &created,
+                     &reached);
+  }
+  json items = json::array();
+  for (const auto& i : created) {
+    json item = {{"status", "success"},
+                 {"uuid", i.uuid},
+                 {"name", i.name},
+                 {"private_fqdn", i.private_fqdn},
+                 {"private_ip", i.private_ip},
+                 {"state", i.state}};
+    if (wait_ms != 0) item["boot_time_us"] = i.boot_time_us;
+    items.push_back(std::move(item));
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+void ApiService::GetInstances(Call& call, const std::string& path_id) {
+  json body;
+  if (!call.ReadJson(&body)) return;
+  std::vector<Target> targets;
+  bool all = false;
+  std::string error;
+  if (!ParseTargets(body, call.ex, path_id, {}, &targets, &all, &error)) {
+    return call.Fail(400, error);
+  }
+  bool details = call.ex.Query("details") != "false";
+  auto render = [&](const api::Instance& i) {
+    return details ? api::ToJson(i) : json{{"uuid", i.uuid}, {"name", i.name}};
+  };
+  json items = json::array();
+  if (all) {
+    for (const auto& i : instances_->List(call.user)) items.push_back(render(i));
+    return call.RespondItems("instances", std::move(items));
+  }
+  for (const auto& t : targets) {
+    api::Instance i;
+    Status s = t.error ? Status::Ok() : instances_->Get(call.user, t.uuid, t.name, &i);
+    if (t.error) {
+      items.push_back(*t.error);
+    } else if (!s.ok()) {
+      items.push_back(ItemFailure(s, t));
+    } else {
+      json item = render(i);
+      item["status"] = "success";
+      items.push_back(std::move(item));
+    }
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+// Parses the targets of a batch endpoint that needs at least one; false when answered already.
+static bool NamedTargets(ApiCall& call, const std::string& path_id,
+                         const std::set<std::string>& params, std::vector<Target>* targets) {
+  json body;
+  if (!call.ReadJson(&body)) return false;
+  bool none = false;
+  std::string error;
+  if (!ParseTargets(body, call.ex, path_id, params, targets, &none, &error)) {
+    call.Fail(400, error);
+    return false;
+  }
+  if (none) {
+    call.Fail(400, "No instances given: send [{\"uuid\":…}] or [{\"name\":…}]");
+    return false;
+  }
+  return true;
+}
+
+void ApiService::DeleteInstances(Call& call, const std::string& path_id) {
+  std::vector<Target> targets;
+  if (!NamedTargets(call, path_id, {"timeout_s"}, &targets)) return;
+  json items = json::array();
+  for (const auto& t : targets) {
+    if (t.error) {
+      items.push_back(*t.error);
+      continue;
+    }
+    std::string previous;
+    api::Instance i;
+    Status s = instances_->Delete(call.user, t.uuid, t.name, &previous, &i);
+    items.push_back(s.ok() ? json{{"status", "success"},
+                                  {"uuid", i.uuid},
+                                  {"name", i.name},
+                                  {"previous_state", previous}}
+                           : ItemFailure(s, t));
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+void ApiService::StartInstances(Call& call, const std::string& path_id) {
+  std::vector<Target> targets;
+  if (!NamedTargets(call, path_id, {"wait_timeout_ms", "timeout_s"}, &targets)) return;
+  json items = json::array();
+  for (const auto& t : targets) {
+    if (t.error) {
+      items.push_back(*t.error);
+      continue;
+    }
+    std::string previous;
+    api::Instance i;
+    Status s = instances_->Start(call.user, t.uuid, t.name, &previous, &i);
+    if (!s.ok()) {
+      items.push_back(ItemFailure(s, t));
+      continue;
+    }
+    if (int64_t wait_ms = WaitMs(t.params); wait_ms != 0) {
+      std::vector<api::Instance> now;
+      std::vector<bool> reached;
+      instances_->Wait(call.user, {i.uuid}, api::kStateRunning, DeadlineAfter(wait_ms), &now,
+                       &reached);
+      if (!reached[0]) {
+        items.push_back(api::ItemError(api::ErrorCode::kTimedOut,
+                                       "Timed out waiting for the instance to be running",
+                                       {{"uuid", i.uuid}, {"name", i.name}}));
+        continue;
+      }
+      i = now[0];
+    }
+    items.push_back({{"status", "success"},
+                     {"uuid", i.uuid},
+                     {"name", i.name},
+                     {"state", i.state},
+                     {"previous_state", previous}});
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+void ApiService::StopInstances(Call& call, const std::string& path_id) {
+  std::vector<Target> targets;
+  if (!NamedTargets(call, path_id, {"force", "drain_timeout_ms", "quick", "ifstate"}, &targets)) {
+    return;
+  }
+  json items = json::array();
+  for (const auto& t : targets) {
+    if (t.error) {
+      items.push_back(*t.error);
+      continue;
+    }
+    StopOptions options{t.params.value("force", false), t.params.value("drain_timeout_ms", 0L)};
+    std::string previous;
+    api::Instance i;
+    Status s;
+    if (t.params.contains("ifstate")) {  // G3: stop only when in that state
+      s = instances_->Get(call.user, t.uuid, t.name, &i);
+      previous = i.state;
+    }
+    if (s.ok() && (!t.params.contains("ifstate") || t.params["ifstate"] == i.state)) {
+      s = instances_->Stop(call.user, t.uuid, t.name, options, &previous, &i);
+    }
+    items.push_back(s.ok() ? json{{"status", "success"},
+                                  {"uuid", i.uuid},
+                                  {"name", i.name},
+                                  {"state", i.state},
+                                  {"previous_state", previous}}
+                           : ItemFailure(s, t));
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+void ApiService::WaitInstances(Call& call, const std::string& path_id) {
+  std::vector<Target> targets;
+  if (!NamedTargets(call, path_id, {"state", "timeout_ms"}, &targets)) return;
+  static const std::set<std::string> kStates = {"stopped",  "starting", "running",
+                                                "draining", "stopping", "standby"};
+  json items = json::array();
+  for (const auto& t : targets) {
+    std::string state = t.params.value("state", std::string(api::kStateRunning));
+    if (!kStates.count(state)) return call.Fail(400, "Invalid state '" + state + "'");
+  }
+  for (const auto& t : targets) {
+    if (t.error) {
+      items.push_back(*t.error);
+      continue;
+    }
+    api::Instance i;
+    if (Status s = instances_->Get(call.user, t.uuid, t.name, &i); !s.ok()) {
+      items.push_back(ItemFailure(s, t));
+      continue;
+    }
+    std::string state = t.params.value("state", std::string(api::kStateRunning));
+    auto deadline = DeadlineAfter(t.params.value("timeout_ms", int64_t{-1}));
+    std::vector<api::Instance> now;
+    std::vector<bool> reached;
+    instances_->Wait(call.user, {i.uuid}, state, deadline, &now, &reached);
+    if (now[0].uuid.empty()) {
+      items.push_back(ItemFailure(Status::NotFound("No instance with uuid '" + i.uuid + "'"), t));
+    } else if (!reached[0]) {
+      items.push_back(
+          api::ItemError(api::ErrorCode::kTimedOut, "Timed out waiting for state '" + state + "'",
+                         {{"uuid", i.uuid}, {"name", i.name}, {"state", now[0].state}}));
+    } else {
+      items.push_back(
+          {{"status", "success"}, {"uuid", i.uuid}, {"name", i.name}, {"state", now[0].state}});
+    }
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+void ApiService::InstanceLogs(Call& call, const std::string& path_id) {
+  std::vector<Target> targets;
+  if (!NamedTargets(call, path_id, {"offset", "limit"}, &targets)) return;
+  json items = json::array();
+  for (const auto& t : targets) {
+    if (t.error) {
+      items.push_back(*t.error);
+      continue;
+    }
+    api::Instance i;
+    LogWindow log;
+    int64_t offset = t.params.value("offset", int64_t{-4096});
+    int64_t limit = std::min(t.params.value("limit", int64_t{4096}), kLogMaxLimit);
+    Status s = instances_->Get(call.user, t.uuid, t.name, &i);
+    if (s.ok())
+      s = instances_->ReadLog(call.user, i.uuid, offset, std::max<int64_t>(0, limit), &log);
+    if (!s.ok()) {
+      items.push_back(ItemFailure(s, t));
+      continue;
+    }
+    items.push_back({{"status", "success"},
+                     {"uuid", i.uuid},
+                     {"name", i.name},
+                     {"output", Base64Encode(log.output)},
+                     {"available", {{"start", log.available_start}, {"end", log.available_end}}},
+                     {"range", {{"start", log.range_start}, {"end", log.range_end}}},
+                     {"state", log.state}});
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+void ApiService::InstanceMetrics(Call& call, const std::string& path_id) {
+  std::vector<Target> targets;
+  if (!NamedTargets(call, path_id, {}, &targets)) return;
+  json items = json::array();
+  for (const auto& t : targets) {
+    api::Instance i;
+    Status s = t.error ? Status::Ok() : instances_->Get(call.user, t.uuid, t.name, &i);
+    if (t.error || !s.ok()) {
+      items.push_back(t.error ? *t.error : ItemFailure(s, t));
+      continue;
+    }
+    int64_t rss = 0, cpu_ms = 0;
+    ProcessMetrics(instances_->ProcessOf(call.user, i.uuid), &rss, &cpu_ms);
+    // Network and request counters come from the service proxy: zero until traffic passes it.
+    items.push_back({{"status", "success"},
+                     {"uuid", i.uuid},
+                     {"name", i.name},
+                     {"state", i.state},
+                     {"start_count", i.start_count},
+                     {"restart_count", i.restart_count},
+                     {"started_at", i.started_at},
+                     {"stopped_at", i.stopped_at},
+                     {"uptime_ms", i.uptime_ms},
+                     {"boot_time_us", i.boot_time_us},
+                     {"net_time_us", 0},
+                     {"rss_bytes", rss},
+                     {"cpu_time_ms", cpu_ms},
+                     {"rx_bytes", 0},
+                     {"rx_packets", 0},
+                     {"tx_bytes", 0},
+                     {"tx_packets", 0},
+                     {"nconns", 0},
+                     {"nreqs", 0},
+                     {"nqueued", 0},
+                     {"ntotal", 0}});
+  }
+  call.RespondItems("instances", std::move(items));
+}
+
+}  // namespace ukc::platform

@@ -1,0 +1,47 @@
+// What the controller keeps per instance: the API view (api::Instance: identity, config, state,
+// counters, stop details) plus what only the emulator needs (owner, pinned image, features,
+// service ports, the current VM). Persisted as one JSON document per instance.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/instance.h"
+
+namespace ukc::platform {
+
+struct InstanceRecord {
+  std::string user;
+  api::Instance view;
+  std::string image_repository;  // "alice/app", "official/python"
+  std::string image_digest;      // "sha256:…" the tag pointed at when the instance was created
+  std::vector<std::string> features;
+  std::vector<api::ServicePort> services;  // published ports (from service_group on create)
+  int64_t sequence = 0;                    // creation order, for stable listing
+  int network_index = 0;                   // private IP / MAC slot
+
+  // Runtime, persisted so a restarted daemon can tell what was running.
+  std::string vm_id;              // the VM of the current boot; "" when none
+  int64_t running_since_ms = 0;   // unix ms when the app reached running; 0 when not running
+  int64_t uptime_before_ms = 0;   // uptime of earlier boots
+  int64_t restart_at_ms = 0;      // unix ms of a scheduled policy restart; 0 when none
+  int stop_request = 0;           // stop_reason bits of a stop in progress (user/force/platform)
+  bool launch_pending = false;    // start requested, VM not launched yet
+  bool restarting = false;        // the pending launch is a policy restart
+  int64_t drain_until_ms = 0;     // draining: stop when connections end or at this unix ms
+  int64_t launch_generation = 0;  // not persisted: tells a launch in flight it was superseded
+
+  bool delete_on_stop() const;
+  bool active() const { return !vm_id.empty() || launch_pending; }
+};
+
+nlohmann::json RecordToJson(const InstanceRecord& record);
+bool RecordFromJson(const nlohmann::json& j, InstanceRecord* out);
+
+// RFC3339 UTC ("2026-11-26T21:44:27Z") of unix milliseconds; "" for 0.
+std::string Rfc3339(int64_t unix_ms);
+
+}  // namespace ukc::platform

@@ -1,0 +1,373 @@
+// The controller's moving parts: launching VMs (launcher thread, outside the lock), following
+// them (supervisor thread), recording stops, restart policies, recovery and shutdown.
+#include <fstream>
+
+#include "log.h"
+#include "platform/instance_controller.h"
+
+namespace ukc::platform {
+
+namespace {
+
+// Clean kernel shutdown (termtable, initlevel 1, OK) and a crash while the app ran (EXP at
+// initlevel 127), in the stop_code layout of ukc-api.md §5.3.
+constexpr int kStopCodeClean = 0x8100;
+constexpr int kStopCodeCrash = 0x7F01;
+constexpr int kStopCodeBootFailure = 0x0101;
+constexpr int64_t kHealthyRunMs = 10000;
+
+// The app's argv from the instance's args. Clients send one string ("/usr/bin/python3 app.py")
+// or several; like the kernel command line they are joined and split again (quotes group).
+std::vector<std::string> SplitArgs(const std::vector<std::string>& args) {
+  std::string line;
+  for (const auto& a : args) line.append(line.empty() ? "" : " ").append(a);
+  std::vector<std::string> out;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : line) {
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) out.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) out.push_back(word);
+  return out;
+}
+
+// Back-off of the n-th restart in a sequence: immediately, then 5 s, 10 s, 20 s … capped at 5 min.
+int64_t RestartDelayMs(int attempt) {
+  if (attempt <= 0) return 0;
+  int64_t delay = 5000;
+  for (int i = 1; i < attempt && delay < 300000; ++i) delay *= 2;
+  return std::min<int64_t>(delay, 300000);
+}
+
+}  // namespace
+
+void InstanceController::PersistLocked(const InstanceRecord& r) {
+  if (Status s = store_->Put(r); !s.ok()) {
+    Log(LogLevel::kError, "instance " + r.view.uuid + ": cannot persist: " + s.ToString());
+  }
+  changed_.notify_all();
+}
+
+void InstanceController::RequestLaunchLocked(InstanceRecord* r, bool restart) {
+  r->launch_pending = true;
+  r->launch_generation++;
+  r->restarting = restart;
+  r->stop_request = 0;
+  r->drain_until_ms = 0;
+  r->view.state = api::kStateStarting;
+  r->view.start_count++;
+  if (restart) r->view.restart_count++;
+  r->view.started_at = Rfc3339(NowMs());
+  r->view.stopped_at.clear();
+  r->view.stop_reason.reset();
+  r->view.stop_code.reset();
+  r->view.exit_code.reset();
+  launches_.push_back(r->view.uuid);
+  changed_.notify_all();
+}
+
+void InstanceController::StopLocked(InstanceRecord* r, int reason_bits, bool force) {
+  r->drain_until_ms = 0;
+  if (r->launch_pending || r->vm_id.empty()) {  // never booted (or launch in flight): done now
+    r->launch_pending = false;
+    r->view.state = api::kStateStopped;
+    r->view.stop_reason = reason_bits | (force ? api::kStopForced : 0);
+    r->view.stopped_at = Rfc3339(NowMs());
+    return;
+  }
+  r->stop_request = reason_bits | (force ? api::kStopForced : 0);
+  if (force) {
+    (void)vmm_->Kill(r->vm_id);
+    FollowVmLocked(r);
+  } else {
+    (void)vmm_->Stop(r->vm_id);
+    r->view.state = api::kStateStopping;
+  }
+}
+
+void InstanceController::RecordStopLocked(InstanceRecord* r, const vmm::VmStatus& status) {
+  api::Instance& v = r->view;
+  int requested = r->stop_request;
+  bool booted = r->running_since_ms > 0;
+  int bits = 0;
+  v.exit_code.reset();
+  v.stop_code.reset();
+  if (requested & api::kStopForced) {
+    bits = requested;
+  } else if (status.stop_reason.rfind("boot-failed", 0) == 0 || (!booted && !status.exit_code)) {
+    bits = requested | api::kStopKernel;
+    v.stop_code = kStopCodeBootFailure;
+  } else if (status.exit_code) {
+    bits = requested | api::kStopApp | api::kStopKernel;
+    v.exit_code = *status.exit_code;
+    v.stop_code = kStopCodeClean;
+  } else if (requested) {  // the guest had to kill the app (or QEMU was stopped harder)
+    bits = requested | api::kStopKernel;
+    v.stop_code = kStopCodeClean;
+  } else {  // the VM ended on its own without the app reporting an exit: a crash
+    bits = api::kStopKernel;
+    v.stop_code = kStopCodeCrash;
+  }
+  v.stop_reason = bits;
+  int64_t now = NowMs();
+  v.stopped_at = Rfc3339(now);
+  if (booted) r->uptime_before_ms += std::max<int64_t>(0, now - r->running_since_ms);
+  v.state = api::kStateStopped;
+  if (!status.stop_reason.empty() && status.stop_reason != "stopped" &&
+      status.stop_reason != "app-exit") {
+    Log(LogLevel::kInfo, "instance " + v.name + " stopped: " + status.stop_reason);
+  }
+  int64_t ran_ms = booted ? now - r->running_since_ms : 0;
+  r->running_since_ms = 0;
+  r->stop_request = 0;
+  if (requested == 0) {
+    bool crashed = !v.exit_code.has_value();
+    if (ran_ms >= kHealthyRunMs) v.restart.reset();  // a healthy run ends the sequence
+    ScheduleRestartLocked(r, crashed, v.exit_code.value_or(0));
+  }
+}
+
+void InstanceController::ScheduleRestartLocked(InstanceRecord* r, bool crashed, int exit_code) {
+  const std::string& policy = r->view.restart_policy;
+  bool restart = policy == "always" || (policy == "on-failure" && (crashed || exit_code != 0));
+  if (!restart) {
+    r->view.restart.reset();
+    return;
+  }
+  int attempt = r->view.restart ? r->view.restart->attempt : 0;
+  int64_t at = NowMs() + RestartDelayMs(attempt);
+  r->view.restart = api::RestartInfo{attempt + 1, Rfc3339(at)};
+  r->restart_at_ms = at;
+}
+
+void InstanceController::FollowVmLocked(InstanceRecord* r) {
+  vmm::VmStatus status;
+  if (!vmm_->GetStatus(r->vm_id, &status).ok()) {
+    status.state = vmm::VmState::kStopped;
+    status.stop_reason = "crashed";
+  }
+  api::Instance& v = r->view;
+  switch (status.state) {
+    case vmm::VmState::kStarting:
+      return;
+    case vmm::VmState::kRunning:
+      if (v.state == api::kStateStarting) {
+        v.state = api::kStateRunning;
+        r->running_since_ms = NowMs();
+        v.boot_time_us = status.boot_time_us;
+        PersistLocked(*r);
+      }
+      return;
+    case vmm::VmState::kStopping:
+      if (v.state != api::kStateStopping) {
+        v.state = api::kStateStopping;
+        PersistLocked(*r);
+      }
+      return;
+    case vmm::VmState::kStopped:
+      break;
+  }
+  RecordStopLocked(r, status);
+  (void)vmm_->Release(r->vm_id);
+  r->vm_id.clear();
+  ArchiveConsoleLocked(v.uuid);
+  if (r->delete_on_stop()) {
+    (void)store_->Delete(v.uuid);
+    RemoveLocked(v.uuid);
+    return;
+  }
+  if (r->restart_at_ms > 0 && r->restart_at_ms <= NowMs()) {
+    r->restart_at_ms = 0;
+    RequestLaunchLocked(r, true);
+  }
+  PersistLocked(*r);
+}
+
+void InstanceController::Tick() {
+  std::lock_guard lock(mu_);
+  int64_t now = NowMs();
+  std::vector<std::string> uuids;
+  for (const auto& [uuid, r] : records_) uuids.push_back(uuid);
+  for (const auto& uuid : uuids) {
+    auto it = records_.find(uuid);
+    if (it == records_.end()) continue;
+    InstanceRecord* r = it->second.get();
+    if (r->view.state == api::kStateDraining && r->drain_until_ms > 0) {
+      // No proxied connections are tracked yet: draining ends at once (or at its deadline).
+      StopLocked(r, api::kStopUser | api::kStopPlatform, false);
+      PersistLocked(*r);
+    }
+    if (!r->vm_id.empty()) {
+      FollowVmLocked(r);
+    } else if (r->restart_at_ms > 0 && r->restart_at_ms <= now && !r->launch_pending) {
+      r->restart_at_ms = 0;
+      RequestLaunchLocked(r, true);
+      PersistLocked(*r);
+    }
+  }
+}
+
+Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id) {
+  BootImage image;
+  if (Status s = images_->Load(r.image_repository, r.image_digest, &image); !s.ok()) return s;
+  vmm::LaunchSpec spec;
+  spec.id = r.view.uuid + "-" + std::to_string(r.view.start_count);
+  spec.kernel = image.kernel;
+  spec.initrd = image.initrd;
+  spec.argv = SplitArgs(r.view.args);
+  if (spec.argv.empty()) spec.argv = image.cmd;
+  spec.env = image.env;
+  for (const auto& [k, v] : r.view.env) spec.env.push_back(k + "=" + v);
+  spec.cwd = image.working_dir;
+  spec.memory_mb = r.view.memory_mb;
+  spec.grow_memory_to_fit = true;
+  spec.vcpus = r.view.vcpus;
+  for (const auto& s : r.services) {
+    if (std::find(spec.guest_ports.begin(), spec.guest_ports.end(), s.destination_port) ==
+        spec.guest_ports.end()) {
+      spec.guest_ports.push_back(s.destination_port);
+    }
+  }
+  spec.stop_timeout = options_.stop_timeout;
+  spec.instance_dir = options_.instances_dir / r.view.uuid;
+  vmm::VmStatus status;
+  if (Status s = vmm_->Launch(spec, &status); !s.ok()) return s;
+  *vm_id = spec.id;
+  return Status::Ok();
+}
+
+void InstanceController::LauncherLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !launches_.empty(); });
+    if (stopping_) return;
+    std::string uuid = launches_.front();
+    launches_.pop_front();
+    auto it = records_.find(uuid);
+    if (it == records_.end() || !it->second->launch_pending || !it->second->vm_id.empty()) {
+      continue;
+    }
+    InstanceRecord snapshot = *it->second;
+    lock.unlock();
+    std::string vm_id;
+    Status s = LaunchVm(snapshot, &vm_id);
+    lock.lock();
+    it = records_.find(uuid);
+    bool current = it != records_.end() && it->second->launch_pending &&
+                   it->second->launch_generation == snapshot.launch_generation;
+    if (!current) {  // stopped or deleted meanwhile
+      if (s.ok()) {
+        (void)vmm_->Kill(vm_id);
+        (void)vmm_->Release(vm_id);
+      }
+      continue;
+    }
+    InstanceRecord* r = it->second.get();
+    r->launch_pending = false;
+    if (!s.ok()) {
+      Log(LogLevel::kWarn, "instance " + r->view.name + " failed to boot: " + s.ToString());
+      std::error_code ec;
+      std::filesystem::create_directories(options_.instances_dir / uuid, ec);
+      std::ofstream(options_.instances_dir / uuid / "console.log", std::ios::app)
+          << "ukc-emu: the instance could not be started: " << s.message() << "\n";
+      vmm::VmStatus failed;
+      failed.state = vmm::VmState::kStopped;
+      failed.stop_reason = "boot-failed: " + s.message();
+      RecordStopLocked(r, failed);
+      ArchiveConsoleLocked(uuid);
+    } else {
+      r->vm_id = vm_id;
+      FollowVmLocked(r);
+    }
+    PersistLocked(*r);
+  }
+}
+
+void InstanceController::SupervisorLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    changed_.wait_for(lock, options_.poll_interval);
+    if (stopping_) return;
+    lock.unlock();
+    Tick();
+    lock.lock();
+  }
+}
+
+Status InstanceController::Recover() {
+  std::vector<InstanceRecord> loaded;
+  int skipped = 0;
+  if (Status s = store_->LoadAll(&loaded, &skipped); !s.ok()) return s;
+  if (skipped > 0) {
+    Log(LogLevel::kWarn, std::to_string(skipped) + " unreadable instance record(s) skipped");
+  }
+  std::lock_guard lock(mu_);
+  int64_t now = NowMs();
+  for (auto& record : loaded) {
+    next_sequence_ = std::max(next_sequence_, record.sequence + 1);
+    next_network_index_ = std::max(next_network_index_, record.network_index + 1);
+    auto r = std::make_unique<InstanceRecord>(std::move(record));
+    if (r->view.state != api::kStateStopped || r->active()) {
+      // Its VM ended with the previous daemon: a platform-initiated stop.
+      r->view.state = api::kStateStopped;
+      r->view.stop_reason = api::kStopPlatform;
+      r->view.stopped_at = Rfc3339(now);
+      r->vm_id.clear();
+      r->launch_pending = false;
+      r->running_since_ms = 0;
+      r->stop_request = 0;
+      r->drain_until_ms = 0;
+      PersistLocked(*r);
+    }
+    records_[r->view.uuid] = std::move(r);
+  }
+  return Status::Ok();
+}
+
+void InstanceController::StartThreads() {
+  launcher_ = std::thread([this] { LauncherLoop(); });
+  supervisor_ = std::thread([this] { SupervisorLoop(); });
+}
+
+void InstanceController::Shutdown() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    changed_.notify_all();
+  }
+  if (launcher_.joinable()) launcher_.join();
+  if (supervisor_.joinable()) supervisor_.join();
+  std::lock_guard lock(mu_);
+  std::vector<std::string> uuids;
+  for (const auto& [uuid, r] : records_) uuids.push_back(uuid);
+  for (const auto& uuid : uuids) {
+    auto it = records_.find(uuid);
+    if (it == records_.end()) continue;
+    InstanceRecord* r = it->second.get();
+    r->restart_at_ms = 0;
+    if (!r->active() && r->view.state == api::kStateStopped) continue;
+    StopLocked(r, api::kStopPlatform, true);
+    it = records_.find(uuid);  // delete-on-stop instances are gone now
+    if (it != records_.end()) PersistLocked(*it->second);
+  }
+}
+
+}  // namespace ukc::platform

@@ -1,0 +1,26 @@
+// ImageSource over the emulator's registry: references resolve through the ImageCatalog (so an
+// instance sees exactly the images GET /v1/images/list shows its user), and boot files come from
+// the VMM's ImageLoader cache.
+#pragma once
+
+#include "platform/image_catalog.h"
+#include "platform/instance_controller.h"
+#include "vmm/image_loader.h"
+
+namespace ukc::platform {
+
+class RegistryImageSource : public ImageSource {
+ public:
+  RegistryImageSource(registry::RegistryStore* store, std::filesystem::path cache_dir)
+      : catalog_(store), loader_(store, std::move(cache_dir)) {}
+
+  Status Resolve(const std::string& user, const std::string& reference, std::string* repository,
+                 std::string* digest, std::string* display) override;
+  Status Load(const std::string& repository, const std::string& digest, BootImage* out) override;
+
+ private:
+  ImageCatalog catalog_;
+  vmm::ImageLoader loader_;
+};
+
+}  // namespace ukc::platform
