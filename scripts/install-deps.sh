@@ -15,11 +15,15 @@ RUN_PACKAGES=(
 )
 TEST_PACKAGES=(
   skopeo podman buildah golang-github-containers-common uidmap fuse-overlayfs slirp4netns
-  docker-registry wrk jq python3 procps
+  docker-registry wrk jq python3 procps nodejs
 )
 
 packages=("${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}")
-if [[ "${1:-}" == "--test" ]]; then packages+=("${TEST_PACKAGES[@]}"); fi
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${TEST_PACKAGES[@]}")
+  # The JS SDK test runs `npm pack`: Debian's npm, unless the installed nodejs brings its own.
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi

@@ -39,9 +39,25 @@ bool ApiCall::ReadJson(json* out) {
     *out = nullptr;
     return true;
   }
-  *out = json::parse(body, nullptr, false);
+  // No request shape nests deeper than a few levels; deeper values are not built (copying or
+  // walking them would recurse once per level) and the request is refused.
+  bool too_deep = false;
+  auto limit_depth = [&too_deep](int depth, json::parse_event_t event, json&) {
+    if (depth > kMaxDepth &&
+        (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  };
+  *out = json::parse(body, limit_depth, false);
   if (out->is_discarded()) {
     Fail(400, "Invalid JSON in request body");
+    return false;
+  }
+  if (too_deep) {
+    Fail(400,
+         "JSON in request body is nested more than " + std::to_string(kMaxDepth) + " levels deep");
     return false;
   }
   return true;

@@ -12,6 +12,7 @@ namespace ukc::platform {
 
 struct ApiCall {
   static constexpr size_t kMaxBody = size_t{1} << 20;
+  static constexpr int kMaxDepth = 32;  // JSON nesting levels accepted in a request body
 
   http::Exchange& ex;
   std::string user;

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "base/rfc3339.h"
 #include "registry/image_reader.h"
 #include "registry/registry_service.h"
 
@@ -43,15 +44,20 @@ bool ImageCatalog::Describe(const std::string& repository, const oci::Digest& di
 std::vector<api::Image> ImageCatalog::Collect(const std::string& user, const Match& match) {
   // Group the visible tags by the manifest they point at; describe only the groups that match.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;
+  std::map<std::pair<std::string, std::string>, int64_t> tagged_at;  // earliest tag, unix s
   for (const auto& tag : store_->metadata().ListAllTags()) {
     if (!registry::RegistryService::CanPull(user, tag.repository)) continue;
-    groups[{tag.repository, tag.digest.ToString()}].push_back(DisplayTag(tag.repository, tag.tag));
+    std::pair<std::string, std::string> key{tag.repository, tag.digest.ToString()};
+    groups[key].push_back(DisplayTag(tag.repository, tag.tag));
+    auto [it, fresh] = tagged_at.emplace(key, tag.updated_at);
+    if (!fresh) it->second = std::min(it->second, tag.updated_at);
   }
   std::vector<api::Image> images;
   for (auto& [key, tags] : groups) {
     if (!match(key.first, key.second, tags)) continue;
     api::Image image;
     if (Describe(key.first, *oci::Digest::Parse(key.second), std::move(tags), &image)) {
+      image.created_at = Rfc3339(tagged_at[key] * 1000);
       images.push_back(std::move(image));
     }
   }

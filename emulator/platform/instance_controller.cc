@@ -145,10 +145,11 @@ Status InstanceController::CheckCreate(const std::string& user,
   if (q.volumes && !q.volumes->empty()) {
     return Status::PermissionDenied("Volumes are not supported by ukc-emu");
   }
-  if (q.service_group && (q.service_group->contains("uuid") || q.service_group->contains("name"))) {
-    std::string key = q.service_group->contains("uuid") ? "uuid" : "name";
-    return Status::NotFound("No service with " + key + " '" +
-                            q.service_group->value(key, std::string()) + "'");
+  for (const char* key : {"uuid", "name"}) {  // "" counts as absent (identity quirks, §2.4)
+    std::string id = q.service_group ? q.service_group->value(key, std::string()) : "";
+    if (!id.empty()) {
+      return Status::NotFound("No service with " + std::string(key) + " '" + id + "'");
+    }
   }
   (void)user;
   return Status::Ok();
@@ -183,6 +184,9 @@ Status InstanceController::Create(const std::string& user, const api::CreateInst
     return s;
   }
   std::lock_guard lock(mu_);
+  if (q.name && !q.name->empty() && FindLocked(user, "", *q.name)) {
+    return Status::AlreadyExists("An instance with name '" + *q.name + "' already exists");
+  }
   int count = 1 + q.replicas.value_or(0);
   Usage usage;
   for (const auto& [id, r] : records_) {
@@ -199,9 +203,6 @@ Status InstanceController::Create(const std::string& user, const api::CreateInst
   if (q.autostart.value_or(false) && (usage.live_memory_mb + count * memory > l.live_memory_mb ||
                                       usage.live_vcpus + count * vcpus > l.live_vcpus)) {
     return Status::TooLarge("Quota exceeded: live memory or vCPUs");
-  }
-  if (q.name && !q.name->empty() && FindLocked(user, "", *q.name)) {
-    return Status::AlreadyExists("An instance with name '" + *q.name + "' already exists");
   }
   for (int i = 0; i < count; ++i) {
     auto r = std::make_unique<InstanceRecord>();
@@ -457,7 +458,8 @@ bool Has(const std::vector<std::string>& v, const char* s) {
 // The platform's port rules (ukc-api.md §7.2).
 Status ValidateServices(const nlohmann::json& group, std::vector<api::ServicePort>* out) {
   for (const auto& [key, value] : group.items()) {
-    if (key != "services" && key != "domains" && key != "soft_limit" && key != "hard_limit") {
+    if (key != "services" && key != "domains" && key != "soft_limit" && key != "hard_limit" &&
+        key != "uuid" && key != "name") {  // an empty uuid/name, as the SDK sends it
       return Status::InvalidArgument("Unknown field 'service_group." + key + "'");
     }
   }

@@ -78,6 +78,44 @@ void ProcessMetrics(pid_t pid, int64_t* rss_bytes, int64_t* cpu_time_ms) {
   *cpu_time_ms = (utime + stime) * 1000 / sysconf(_SC_CLK_TCK);
 }
 
+// G3 pagination of a list-all: `order` asc|desc (creation order), `from` (a UUID: start after
+// it, as the JS SDK pages; or an RFC3339 creation time: start there), `count` (0 = all).
+bool Paginate(ApiCall& call, std::vector<api::Instance> all, std::vector<api::Instance>* out) {
+  std::string order = call.ex.Query("order");
+  if (!order.empty() && order != "asc" && order != "desc") {
+    call.Fail(400, "Invalid order '" + order + "' (asc or desc)");
+    return false;
+  }
+  if (order == "desc") std::reverse(all.begin(), all.end());
+  size_t first = 0;
+  if (std::string from = call.ex.Query("from"); !from.empty()) {
+    bool by_uuid = IsUuid(from);
+    first = all.size();
+    for (size_t i = 0; i < all.size(); ++i) {
+      bool here = by_uuid
+                      ? all[i].uuid == from
+                      : (order == "desc" ? all[i].created_at <= from : all[i].created_at >= from);
+      if (here) {
+        first = by_uuid ? i + 1 : i;
+        break;
+      }
+    }
+  }
+  int64_t count = 0;
+  if (std::string text = call.ex.Query("count"); !text.empty()) {
+    char* end = nullptr;
+    count = std::strtoll(text.c_str(), &end, 10);
+    if (*end != '\0' || count < 0) {
+      call.Fail(400, "Query parameter 'count' must be a non-negative integer");
+      return false;
+    }
+  }
+  size_t last = count > 0 ? std::min(all.size(), first + static_cast<size_t>(count)) : all.size();
+  out->assign(all.begin() + static_cast<ptrdiff_t>(std::min(first, all.size())),
+              all.begin() + static_cast<ptrdiff_t>(std::max(first, last)));
+  return true;
+}
+
 }  // namespace
 
 void ApiService::RouteInstances(Call& call, const std::string& rest) {
@@ -177,7 +215,9 @@ void ApiService::GetInstances(Call& call, const std::string& path_id) {
   };
   json items = json::array();
   if (all) {
-    for (const auto& i : instances_->List(call.user)) items.push_back(render(i));
+    std::vector<api::Instance> list;
+    if (!Paginate(call, instances_->List(call.user), &list)) return;
+    for (const auto& i : list) items.push_back(render(i));
     return call.RespondItems("instances", std::move(items));
   }
   for (const auto& t : targets) {

@@ -1,7 +1,6 @@
 #include "platform/instance_record.h"
 
 #include <algorithm>
-#include <ctime>
 
 namespace ukc::platform {
 
@@ -61,16 +60,6 @@ bool RecordFromJson(const json& j, InstanceRecord* out) {
     return false;
   }
   return !out->view.uuid.empty();
-}
-
-std::string Rfc3339(int64_t unix_ms) {
-  if (unix_ms <= 0) return "";
-  time_t seconds = static_cast<time_t>(unix_ms / 1000);
-  tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 }  // namespace ukc::platform

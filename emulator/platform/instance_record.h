@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/instance.h"
+#include "base/rfc3339.h"
 
 namespace ukc::platform {
 
@@ -40,8 +41,5 @@ struct InstanceRecord {
 
 nlohmann::json RecordToJson(const InstanceRecord& record);
 bool RecordFromJson(const nlohmann::json& j, InstanceRecord* out);
-
-// RFC3339 UTC ("2026-11-26T21:44:27Z") of unix milliseconds; "" for 0.
-std::string Rfc3339(int64_t unix_ms);
 
 }  // namespace ukc::platform

@@ -130,8 +130,7 @@ void InstanceController::RecordStopLocked(InstanceRecord* r, const vmm::VmStatus
   v.stopped_at = Rfc3339(now);
   if (booted) r->uptime_before_ms += std::max<int64_t>(0, now - r->running_since_ms);
   v.state = api::kStateStopped;
-  if (!status.stop_reason.empty() && status.stop_reason != "stopped" &&
-      status.stop_reason != "app-exit") {
+  if (requested == 0 && status.stop_reason != "app-exit") {
     Log(LogLevel::kInfo, "instance " + v.name + " stopped: " + status.stop_reason);
   }
   int64_t ran_ms = booted ? now - r->running_since_ms : 0;

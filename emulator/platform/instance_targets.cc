@@ -81,6 +81,8 @@ void CheckIdentity(Target* t) {
   } else if (!t->uuid.empty() && !IsUuid(t->uuid)) {
     t->error =
         api::ItemError(ErrorCode::kInvalid, "Invalid uuid '" + t->uuid + "'", {{"uuid", t->uuid}});
+  } else {  // UUIDs are case-insensitive (RFC 4122); the platform's are lower-case
+    for (char& c : t->uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
 }
 

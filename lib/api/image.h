@@ -1,4 +1,6 @@
-// An image as GET /v1/images/list reports it (shared by ukc-emu and kraft).
+// An image as GET /v1/images/list reports it (shared by ukc-emu and kraft). ToJson also emits the
+// names newer SDKs read: `url` (= digest), `initrd_or_rom` (= initrd), `created_at`. `args` stays
+// a string, as kraftkit parses it.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@ struct Image {
   std::string args;         // the default application arguments, space-joined (a string!)
   std::string kernel_args;  // kernel parameters (before "--" in Cmd)
   std::map<std::string, std::string> labels;
+  std::string created_at;  // RFC3339: when the image was pushed (tagged); newer SDKs require it
 };
 
 nlohmann::json ToJson(const Image& image);

@@ -1,5 +1,6 @@
 #include "api/instance.h"
 
+#include <limits>
 #include <set>
 
 namespace ukc::api {
@@ -225,6 +226,106 @@ bool ParseScaleToZero(const json& v, ScaleToZero* out, std::string* error) {
   return true;
 }
 
+// Checks that the object `v` (at `field`) has only `allowed` keys; null values count as absent.
+bool OnlyKeys(const json& v, const std::string& field, const std::set<std::string>& allowed,
+              std::string* error) {
+  for (const auto& [key, value] : v.items()) {
+    if (!allowed.count(key) && !value.is_null()) {
+      *error = "Unknown field '" + field + "." + key + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+// An integer that fits T (values that do not would wrap around into range).
+template <typename T>
+bool IntegerFits(const json& v) {
+  if (!v.is_number_integer()) return false;
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= uint64_t{std::numeric_limits<T>::max()};
+  int64_t n = v.get<int64_t>();
+  return n >= int64_t{std::numeric_limits<T>::min()} && n <= int64_t{std::numeric_limits<T>::max()};
+}
+
+// `v` with the members whose value is null removed, at every depth (null counts as absent).
+json WithoutNulls(const json& v) {
+  if (v.is_array()) {
+    json out = json::array();
+    for (const auto& e : v) out.push_back(WithoutNulls(e));
+    return out;
+  }
+  if (!v.is_object()) return v;
+  json out = json::object();
+  for (const auto& [key, value] : v.items()) {
+    if (!value.is_null()) out[key] = WithoutNulls(value);
+  }
+  return out;
+}
+
+// {"uuid"|"name"} of an existing object: strings only.
+bool ParseReference(const json& v, const std::string& field, std::string* error) {
+  if (!v.is_object()) return TypeError(field, "an object", error);
+  if (!OnlyKeys(v, field, {"uuid", "name"}, error)) return false;
+  for (const auto& [key, value] : v.items()) {
+    if (!value.is_null() && !value.is_string())
+      return TypeError(field + "." + key, "a string", error);
+  }
+  return true;
+}
+
+// The shape of service_group (§4.2): a reference to an existing group, or the description of a
+// new one. The port rules are the controller's (they are per-item errors, not malformed JSON).
+bool ParseServiceGroup(const json& v, std::string* error) {
+  if (!v.is_object()) return TypeError("service_group", "an object", error);
+  if (!OnlyKeys(v, "service_group",
+                {"uuid", "name", "services", "domains", "soft_limit", "hard_limit"}, error)) {
+    return false;
+  }
+  for (const char* key : {"uuid", "name"}) {
+    if (v.contains(key) && !v[key].is_null() && !v[key].is_string()) {
+      return TypeError(std::string("service_group.") + key, "a string", error);
+    }
+  }
+  for (const char* key : {"soft_limit", "hard_limit"}) {
+    if (v.contains(key) && !v[key].is_null() && !IntegerFits<int>(v[key])) {
+      return TypeError(std::string("service_group.") + key, "an integer", error);
+    }
+  }
+  if (v.contains("services") && !v["services"].is_null()) {
+    if (!v["services"].is_array()) return TypeError("service_group.services", "an array", error);
+    for (const auto& s : v["services"]) {
+      const std::string field = "service_group.services";
+      if (!s.is_object()) return TypeError(field, "an array of objects", error);
+      if (!OnlyKeys(s, field, {"port", "destination_port", "handlers"}, error)) return false;
+      for (const char* key : {"port", "destination_port"}) {
+        if (s.contains(key) && !s[key].is_null() && !IntegerFits<int>(s[key])) {
+          return TypeError(field + "." + key, "an integer", error);
+        }
+      }
+      if (s.contains("handlers") && !s["handlers"].is_null()) {
+        std::vector<std::string> handlers;
+        if (!ParseStrings(s["handlers"], field + ".handlers", &handlers, error)) return false;
+      }
+    }
+  }
+  if (v.contains("domains") && !v["domains"].is_null()) {
+    if (!v["domains"].is_array()) return TypeError("service_group.domains", "an array", error);
+    for (const auto& d : v["domains"]) {
+      const std::string field = "service_group.domains";
+      if (!d.is_object()) return TypeError(field, "an array of objects", error);
+      if (!OnlyKeys(d, field, {"name", "certificate"}, error)) return false;
+      if (d.contains("name") && !d["name"].is_null() && !d["name"].is_string()) {
+        return TypeError(field + ".name", "a string", error);
+      }
+      if (d.contains("certificate") && !d["certificate"].is_null() &&
+          !ParseReference(d["certificate"], field + ".certificate", error)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 // Fields of some client generation that ukc-emu accepts in the JSON but does not implement.
 const std::set<std::string>& UnsupportedFields() {
   static const std::set<std::string> fields = {"template",  "roms",     "sched_priority",
@@ -235,8 +336,13 @@ const std::set<std::string>& UnsupportedFields() {
 bool ParseField(const std::string& key, const json& v, CreateInstanceRequest* out,
                 std::string* error) {
   auto integer = [&](auto* target) {
+    using T = std::remove_reference_t<decltype(**target)>;
     if (!v.is_number_integer()) return TypeError(key, "an integer", error);
-    *target = v.get<std::remove_reference_t<decltype(**target)>>();
+    if (!IntegerFits<T>(v)) {
+      *error = "Field '" + key + "' is out of range";
+      return false;
+    }
+    *target = v.get<T>();
     return true;
   };
   if (key == "name" || key == "image" || key == "restart_policy") {
@@ -275,12 +381,15 @@ bool ParseField(const std::string& key, const json& v, CreateInstanceRequest* ou
     return ParseScaleToZero(v, &*out->scale_to_zero, error);
   }
   if (key == "service_group") {
-    if (!v.is_object()) return TypeError(key, "an object", error);
-    out->service_group = v;
+    if (!ParseServiceGroup(v, error)) return false;
+    out->service_group = WithoutNulls(v);
     return true;
   }
   if (key == "volumes") {
     if (!v.is_array()) return TypeError(key, "an array", error);
+    for (const auto& volume : v) {
+      if (!volume.is_object()) return TypeError(key, "an array of objects", error);
+    }
     out->volumes = v;
     return true;
   }
