@@ -49,13 +49,30 @@ ApiClient::ApiClient(std::string base_url, std::string token)
     : base_url_(std::move(base_url)), token_(std::move(token)) {}
 
 ukc::Status ApiClient::Get(const std::string& path, const std::string& body, ApiResponse* out) {
+  return Send("GET", path, body, out);
+}
+
+ukc::Status ApiClient::Post(const std::string& path, const std::string& body, ApiResponse* out) {
+  return Send("POST", path, body, out);
+}
+
+ukc::Status ApiClient::Put(const std::string& path, const std::string& body, ApiResponse* out) {
+  return Send("PUT", path, body, out);
+}
+
+ukc::Status ApiClient::Delete(const std::string& path, const std::string& body, ApiResponse* out) {
+  return Send("DELETE", path, body, out);
+}
+
+ukc::Status ApiClient::Send(const std::string& method, const std::string& path,
+                            const std::string& body, ApiResponse* out) {
   std::string origin, prefix;
   if (ukc::Status s = SplitUrl(base_url_, &origin, &prefix); !s.ok()) return s;
   httplib::Client client(origin);
   client.set_connection_timeout(10);
   client.set_read_timeout(60);
   httplib::Request req;
-  req.method = "GET";
+  req.method = method;
   req.path = prefix + path;
   req.headers = {{"Authorization", "Bearer " + token_},
                  {"Content-Type", "application/json"},

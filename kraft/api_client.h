@@ -27,10 +27,17 @@ ukc::Status ParseEnvelope(int http_status, const std::string& body, ApiResponse*
 class ApiClient {
  public:
   ApiClient(std::string base_url, std::string token);
-  // GET <base><path>, with `body` as JSON when not empty.
+  // GET <base><path>, with `body` as JSON when not empty (kraft sends bodies on GETs).
   ukc::Status Get(const std::string& path, const std::string& body, ApiResponse* out);
+  // POST, PUT and DELETE <base><path> with a JSON body; same error semantics as Get.
+  ukc::Status Post(const std::string& path, const std::string& body, ApiResponse* out);
+  ukc::Status Put(const std::string& path, const std::string& body, ApiResponse* out);
+  ukc::Status Delete(const std::string& path, const std::string& body, ApiResponse* out);
 
  private:
+  ukc::Status Send(const std::string& method, const std::string& path, const std::string& body,
+                   ApiResponse* out);
+
   std::string base_url_;
   std::string token_;
 };

@@ -66,8 +66,12 @@ ukc::Status ResolveToken(const std::string& flag, const EnvLookup& env, CloudAut
   return ParseToken(token, out);
 }
 
+std::string MetroValue(const std::string& flag, const EnvLookup& env) {
+  return FromFlagOrEnv(flag, env, "METRO");
+}
+
 ukc::Status ResolveMetro(const std::string& flag, const EnvLookup& env, std::string* base_url) {
-  std::string metro = FromFlagOrEnv(flag, env, "METRO");
+  std::string metro = MetroValue(flag, env);
   if (metro.empty()) {
     return ukc::Status::InvalidArgument(
         "unikraft cloud metro is unset, try setting `UKC_METRO`, or use the `--metro` flag");

@@ -28,6 +28,9 @@ struct CloudAuth {
 
 // `flag` is the --token value as typed ("" when absent).
 ukc::Status ResolveToken(const std::string& flag, const EnvLookup& env, CloudAuth* out);
+// The metro as given (flag, else the env variables in order), "" when unset; what kraft shows
+// as `metro:` in the create summary.
+std::string MetroValue(const std::string& flag, const EnvLookup& env);
 // `flag` is the --metro value as typed. `*base_url` gets the API base URL (ends in /v1).
 ukc::Status ResolveMetro(const std::string& flag, const EnvLookup& env, std::string* base_url);
 // Checks a token's format: "could not decode token: …" / "invalid token format".

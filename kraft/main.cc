@@ -5,6 +5,7 @@
 
 #include "cloud/cloud_flags.h"
 #include "cloud/image_command.h"
+#include "cloud/instance_command.h"
 #include "cloud/quotas_command.h"
 
 int main(int argc, char** argv) try {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) try {
   cloud->add_option("--registry", flags.registry,
                     "OCI registry for image removal (default $UKC_REGISTRY, index.unikraft.io)");
   kraft::AddImageCommand(*cloud, flags, &exit_code);
+  kraft::AddInstanceCommand(*cloud, flags, &exit_code);
   kraft::AddQuotasCommand(*cloud, flags, &exit_code);
 
   try {

@@ -225,6 +225,11 @@ bool Connection::WriteAll(const char* data, size_t size) {
 void Connection::WriteHead(int status, const Headers& headers, uint64_t content_length,
                            bool head_only) {
   (void)head_only;
+  std::string head = FormatHead(status, headers, content_length);
+  WriteAll(head.data(), head.size());
+}
+
+std::string Connection::FormatHead(int status, const Headers& headers, uint64_t content_length) {
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
                      std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status))) +
                      "\r\n";
@@ -235,7 +240,7 @@ void Connection::WriteHead(int status, const Headers& headers, uint64_t content_
   }
   if (!keep_alive_) head += "Connection: close\r\n";
   head += "\r\n";
-  WriteAll(head.data(), head.size());
+  return head;
 }
 
 bool Connection::SendFile(int fd, uint64_t offset, uint64_t length) {
@@ -315,8 +320,16 @@ void Exchange::Respond(int status, const Headers& headers, std::string body) {
   if (responded_) return;
   responded_ = true;
   response_status_ = status;
-  connection_->WriteHead(status, headers, body.size(), false);
-  if (method_ != "HEAD" && !body.empty()) connection_->WriteAll(body.data(), body.size());
+  std::string head = connection_->FormatHead(status, headers, body.size());
+  if (method_ == "HEAD" || body.empty()) {
+    connection_->WriteAll(head.data(), head.size());
+  } else if (body.size() <= (size_t{1} << 16)) {  // one send for small responses
+    head += body;
+    connection_->WriteAll(head.data(), head.size());
+  } else {
+    connection_->WriteAll(head.data(), head.size());
+    connection_->WriteAll(body.data(), body.size());
+  }
 }
 
 void Exchange::RespondHead(int status, const Headers& headers, uint64_t content_length) {

@@ -34,6 +34,7 @@ class Connection {
   bool BodyDone() const;
   bool Drain();
   void WriteHead(int status, const Headers& headers, uint64_t content_length, bool head_only);
+  std::string FormatHead(int status, const Headers& headers, uint64_t content_length);
   bool SendFile(int fd, uint64_t offset, uint64_t length);
 
   Server* server_;

@@ -94,9 +94,14 @@ static Status NotFoundStatus(const std::string& uuid, const std::string& name) {
 
 api::Instance InstanceController::ViewLocked(const InstanceRecord& r) const {
   api::Instance view = r.view;
-  view.uptime_ms = r.uptime_before_ms;
-  if (r.running_since_ms > 0) view.uptime_ms += std::max<int64_t>(0, NowMs() - r.running_since_ms);
+  view.uptime_ms = UptimeLocked(r);
   return view;
+}
+
+int64_t InstanceController::UptimeLocked(const InstanceRecord& r) const {
+  int64_t uptime = r.uptime_before_ms;
+  if (r.running_since_ms > 0) uptime += std::max<int64_t>(0, NowMs() - r.running_since_ms);
+  return uptime;
 }
 
 Status InstanceController::CheckCreate(const std::string& user,
@@ -246,17 +251,43 @@ Status InstanceController::Get(const std::string& user, const std::string& uuid,
   return Status::Ok();
 }
 
-std::vector<api::Instance> InstanceController::List(const std::string& user) {
-  std::lock_guard lock(mu_);
-  std::vector<const InstanceRecord*> mine;
+std::vector<InstanceRecord*> InstanceController::OwnedLocked(const std::string& user) {
+  std::vector<InstanceRecord*> mine;
   for (const auto& [id, r] : records_) {
     if (r->user == user) mine.push_back(r.get());
   }
   std::sort(mine.begin(), mine.end(),
             [](const auto* a, const auto* b) { return a->sequence < b->sequence; });
+  return mine;
+}
+
+std::vector<api::Instance> InstanceController::List(const std::string& user) {
+  std::lock_guard lock(mu_);
   std::vector<api::Instance> out;
-  out.reserve(mine.size());
-  for (const auto* r : mine) out.push_back(ViewLocked(*r));
+  for (const auto* r : OwnedLocked(user)) out.push_back(ViewLocked(*r));
+  return out;
+}
+
+std::string InstanceController::ListJson(const std::string& user) {
+  constexpr int64_t kUptimeMarker = 7318319301813073;  // stands for uptime_ms in cached texts
+  std::lock_guard lock(mu_);
+  std::string out = "[";
+  for (auto* r : OwnedLocked(user)) {
+    if (r->json_revision != r->revision) {
+      api::Instance view = r->view;
+      view.uptime_ms = kUptimeMarker;
+      std::string text = api::ToJson(view).dump();
+      size_t at = text.find(std::to_string(kUptimeMarker));
+      r->json_before_uptime = text.substr(0, at);
+      r->json_after_uptime = text.substr(at + std::to_string(kUptimeMarker).size());
+      r->json_revision = r->revision;
+    }
+    if (out.size() > 1) out += ',';
+    out += r->json_before_uptime;
+    out += std::to_string(UptimeLocked(*r));
+    out += r->json_after_uptime;
+  }
+  out += ']';
   return out;
 }
 

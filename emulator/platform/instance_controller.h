@@ -91,6 +91,9 @@ class InstanceController {
   Status Get(const std::string& user, const std::string& uuid, const std::string& name,
              api::Instance* out);
   std::vector<api::Instance> List(const std::string& user);
+  // The same list as a JSON array text (each item as api::ToJson renders it), assembled from
+  // per-instance texts cached until the instance changes: the fast path of GET /v1/instances.
+  std::string ListJson(const std::string& user);
   // Start/Stop/Delete report the state before (`previous`) and after (`*out`).
   Status Start(const std::string& user, const std::string& uuid, const std::string& name,
                std::string* previous, api::Instance* out);
@@ -117,6 +120,8 @@ class InstanceController {
   InstanceRecord* FindLocked(const std::string& user, const std::string& uuid,
                              const std::string& name);
   api::Instance ViewLocked(const InstanceRecord& r) const;
+  int64_t UptimeLocked(const InstanceRecord& r) const;
+  std::vector<InstanceRecord*> OwnedLocked(const std::string& user);  // in creation order
   Status CheckCreate(const std::string& user, const api::CreateInstanceRequest& request);
   Status NewRecordLocked(const std::string& user, const api::CreateInstanceRequest& request,
                          const std::string& name, InstanceRecord* out);
@@ -126,7 +131,7 @@ class InstanceController {
   void RecordStopLocked(InstanceRecord* r, const vmm::VmStatus& status);
   void ScheduleRestartLocked(InstanceRecord* r, bool crashed, int exit_code);
   void FollowVmLocked(InstanceRecord* r);
-  void PersistLocked(const InstanceRecord& r);
+  void PersistLocked(InstanceRecord& r);  // bumps the revision, writes, wakes waiters
   void RemoveLocked(const std::string& uuid);
   // Moves a finished boot's console.log onto console.history (the log spans every boot).
   void ArchiveConsoleLocked(const std::string& uuid);

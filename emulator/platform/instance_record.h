@@ -34,6 +34,10 @@ struct InstanceRecord {
   bool restarting = false;        // the pending launch is a policy restart
   int64_t drain_until_ms = 0;     // draining: stop when connections end or at this unix ms
   int64_t launch_generation = 0;  // not persisted: tells a launch in flight it was superseded
+  // Not persisted: bumped on every change; the cached ToJson text of `view` (split around its
+  // uptime_ms value, which changes while running) is valid for `json_revision`.
+  int64_t revision = 0, json_revision = -1;
+  std::string json_before_uptime, json_after_uptime;
 
   bool delete_on_stop() const;
   bool active() const { return !vm_id.empty() || launch_pending; }

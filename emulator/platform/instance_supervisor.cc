@@ -58,7 +58,8 @@ int64_t RestartDelayMs(int attempt) {
 
 }  // namespace
 
-void InstanceController::PersistLocked(const InstanceRecord& r) {
+void InstanceController::PersistLocked(InstanceRecord& r) {
+  r.revision++;
   if (Status s = store_->Put(r); !s.ok()) {
     Log(LogLevel::kError, "instance " + r.view.uuid + ": cannot persist: " + s.ToString());
   }
@@ -291,11 +292,11 @@ void InstanceController::LauncherLoop() {
       failed.stop_reason = "boot-failed: " + s.message();
       RecordStopLocked(r, failed);
       ArchiveConsoleLocked(uuid);
+      PersistLocked(*r);
     } else {
       r->vm_id = vm_id;
-      FollowVmLocked(r);
+      FollowVmLocked(r);  // persists once the VM's state moves on
     }
-    PersistLocked(*r);
   }
 }
 

@@ -37,11 +37,18 @@ Status UserStore::Add(const std::string& name, auth::Credentials* out) {
 }
 
 std::optional<auth::Credentials> UserStore::Find(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+  }
   std::lock_guard<std::mutex> lock(db_->mutex());
   auto select = db_->Prepare("SELECT secret FROM users WHERE name = ?");
   select.Bind(1, name);
   if (!select.Step()) return std::nullopt;
-  return auth::Credentials{name, select.Text(0)};
+  auth::Credentials found{name, select.Text(0)};
+  std::lock_guard<std::mutex> cache_lock(cache_mu_);
+  cache_[name] = found;
+  return found;
 }
 
 bool UserStore::Verify(const auth::Credentials& c) {

@@ -1,7 +1,10 @@
 // Users of the emulator and their secrets (the second half of a UKC token). Durable in SQLite.
-// The first start creates user "local".
+// The first start creates user "local". Secrets never change, so found users are cached (every
+// API request verifies its token); users added by another process are found on first use.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +30,8 @@ class UserStore {
 
  private:
   Database* db_;
+  std::mutex cache_mu_;
+  std::map<std::string, auth::Credentials> cache_;  // user → credentials, once found
 };
 
 }  // namespace ukc::store

@@ -6,6 +6,7 @@ ukc::Status Connect(const CloudFlags& flags, bool need_metro, CloudConnection* o
   EnvLookup env = ProcessEnv();
   if (need_metro) {
     if (ukc::Status s = ResolveMetro(flags.metro, env, &out->base_url); !s.ok()) return s;
+    out->metro = MetroValue(flags.metro, env);
   }
   if (ukc::Status s = ResolveToken(flags.token, env, &out->auth); !s.ok()) return s;
   out->registry = flags.registry;

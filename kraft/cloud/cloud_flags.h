@@ -16,6 +16,7 @@ struct CloudFlags {
 
 struct CloudConnection {
   CloudAuth auth;
+  std::string metro;     // the metro as given (a code or a URL)
   std::string base_url;  // API base, e.g. http://127.0.0.1:7080/v1
   std::string registry;  // registry host[:port] or URL
 };

@@ -192,7 +192,6 @@ bool ParseStrings(const json& v, const std::string& field, std::vector<std::stri
 
 bool ParseScaleToZero(const json& v, ScaleToZero* out, std::string* error) {
   if (!v.is_object()) return TypeError("scale_to_zero", "an object", error);
-  bool has_policy = false;
   for (const auto& [key, value] : v.items()) {
     if (value.is_null()) continue;
     if (key == "policy") {
@@ -202,7 +201,6 @@ bool ParseScaleToZero(const json& v, ScaleToZero* out, std::string* error) {
         *error = "Invalid scale_to_zero policy '" + out->policy + "' (on, off or idle)";
         return false;
       }
-      has_policy = true;
     } else if (key == "stateful") {
       if (!value.is_boolean()) return TypeError("scale_to_zero.stateful", "a boolean", error);
       out->stateful = value.get<bool>();
@@ -218,10 +216,6 @@ bool ParseScaleToZero(const json& v, ScaleToZero* out, std::string* error) {
       *error = "Unknown field 'scale_to_zero." + key + "'";
       return false;
     }
-  }
-  if (!has_policy) {
-    *error = "scale_to_zero requires a policy";
-    return false;
   }
   return true;
 }

@@ -97,8 +97,9 @@ struct CreateInstanceRequest {
   std::optional<bool> autostart;
   std::optional<int> replicas;
   std::optional<std::string> restart_policy;
-  std::optional<ScaleToZero> scale_to_zero;  // as parsed: fields absent in the request keep
-                                             // their defaults
+  // As parsed: fields absent in the request keep their defaults (kraft sends only the options
+  // given, e.g. just a cooldown, so `policy` may be missing: then "off").
+  std::optional<ScaleToZero> scale_to_zero;
   std::vector<std::string> features;
   std::optional<int64_t> wait_timeout_ms, timeout_s;
   // {"uuid"|"name"} of an existing group, or {"services":[…],"domains":[…]} for a new one.

@@ -29,7 +29,7 @@ ukc_start_daemon() {
   mkdir -p "$UKC_DATA"
   rm -f "$UKC_DATA/run/daemon.json"
   "$UKC_EMU" up --data-dir "$UKC_DATA" --registry-addr 127.0.0.1:0 --api-addr 127.0.0.1:0 \
-    --log-level debug "$@" >>"$TEST_TMP/daemon.log" 2>&1 &
+    --log-level "${UKC_LOG_LEVEL:-debug}" "$@" >>"$TEST_TMP/daemon.log" 2>&1 &
   DAEMON_PID=$!
   for _ in $(seq 1 200); do
     [[ -s "$UKC_DATA/run/daemon.json" ]] && break
