@@ -1,0 +1,63 @@
+// What the service proxy routes, fed by the instances controller: per service group its FQDNs,
+// its published ports (port → destination port + handlers) and, per instance of the group, where
+// its destination ports are reachable on the host (QEMU hostfwd on 127.0.0.1). Thread-safe; the
+// proxy reads a snapshot per connection. The controller implements RouteEvents to learn about
+// traffic (scale-to-zero idleness, draining) and to wake standby instances.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/instance.h"  // api::ServicePort
+#include "base/status.h"
+
+namespace ukc::proxy {
+
+struct Backend {
+  std::string instance_uuid;
+  std::map<int, int> host_ports;  // destination (guest) port → 127.0.0.1 port
+  bool running = false;           // false: standby/starting — a connection must Wake first
+};
+
+struct ServiceRoute {
+  std::string group_uuid, group_name;
+  std::vector<std::string> fqdns;          // lower-case, no trailing dot
+  std::vector<api::ServicePort> ports;     // published ports
+  std::vector<Backend> backends;           // the group's instances that can take traffic
+  bool scale_to_zero = false;              // a connection may wake a standby backend
+};
+
+// Callbacks from the proxy into the controller. Called from proxy threads; must not block
+// except Wake.
+class RouteEvents {
+ public:
+  virtual ~RouteEvents() = default;
+  // A connection was opened to / closed on an instance (idle tracking, draining, metrics).
+  virtual void ConnectionOpened(const std::string& instance_uuid) = 0;
+  virtual void ConnectionClosed(const std::string& instance_uuid) = 0;
+  // No running backend: start one of the group's standby instances and block until one runs or
+  // `deadline`; returns the route as it is then (Unavailable on timeout).
+  virtual Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
+                      ServiceRoute* route) = 0;
+};
+
+class RouteTable {
+ public:
+  void Put(ServiceRoute route);  // replaces the group's route
+  void Remove(const std::string& group_uuid);
+  // The group serving `host` (SNI or Host header, case-insensitive, port and trailing dot
+  // ignored) on published `port`.
+  std::optional<ServiceRoute> Find(const std::string& host, int port) const;
+  std::vector<ServiceRoute> All() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, ServiceRoute> routes_;  // by group uuid
+};
+
+}  // namespace ukc::proxy
