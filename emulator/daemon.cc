@@ -17,6 +17,8 @@
 #include "platform/instance_controller.h"
 #include "platform/instance_store.h"
 #include "platform/registry_image_source.h"
+#include "platform/service_group_store.h"
+#include "platform/service_registry.h"
 #include "registry/registry_service.h"
 #include "registry/registry_store.h"
 #include "store/data_dir.h"
@@ -118,15 +120,24 @@ int RunDaemon(const DaemonOptions& options) {
   if (Status s = MakeVmm(options.vmm, data_dir, &ports, &clock, &vmm); !s.ok()) return Fail(s);
   platform::InstanceStore instance_store(db.get());
   if (Status s = instance_store.Init(); !s.ok()) return Fail(s);
+  platform::ServiceGroupStore service_group_store(db.get());
+  if (Status s = service_group_store.Init(); !s.ok()) return Fail(s);
+  platform::ServiceRegistryOptions service_options;
+  service_options.metro = options.metro;
+  service_options.limits = options.limits;
+  platform::ServiceRegistry services(&service_group_store, service_options);
+  if (Status s = services.Load(); !s.ok()) return Fail(s);
   platform::RegistryImageSource image_source(&registry_store, data_dir.root() / "vmm" / "images");
   platform::ControllerOptions controller_options;
   controller_options.instances_dir = data_dir.root() / "instances";
   controller_options.limits = options.limits;
+  controller_options.services = &services;
   platform::InstanceController instances(vmm.get(), &clock, &instance_store, &image_source,
                                          controller_options);
   if (Status s = instances.Recover(); !s.ok()) return Fail(s);
   instances.StartThreads();
-  platform::ApiService api_service(&authenticator, &registry_store, &instances, options.limits);
+  platform::ApiService api_service(&authenticator, &registry_store, &instances, &services,
+                                   options.limits);
 
   http::Server registry_server("registry",
                                [&](http::Exchange& ex) { registry_service.Handle(ex); });

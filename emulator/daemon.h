@@ -21,6 +21,8 @@ struct DaemonOptions {
   // "qemu" (real VMs) or "fake" (in-memory VMs that boot at once and print a line: for fast
   // API tests and benchmarks only; `UKC_VMM=fake`).
   std::string vmm = "qemu";
+  // Service FQDNs are <label>.<metro>.localhost (*.localhost resolves to the loopback address).
+  std::string metro = "local";
 };
 
 // Blocks until a stop signal; returns the process exit code.

@@ -112,6 +112,14 @@ int main(int argc, char** argv) try {
                  "vCPUs of the running instances per account")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  up->add_option("--metro", options.metro,
+                 "metro label of service FQDNs: <service>.<metro>.localhost")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        bool ok = !v.empty() && v.size() <= 63 && v.front() != '-' && v.back() != '-' &&
+                  v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == v.npos;
+        return ok ? std::string() : "a DNS label of [a-z0-9-]";
+      });
   if (const char* vmm = std::getenv("UKC_VMM")) options.vmm = vmm;
   up->add_option("--log-level", log_level, "debug|info|warn|error (debug logs every request)")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include "cloud/image_command.h"
 #include "cloud/instance_command.h"
 #include "cloud/quotas_command.h"
+#include "cloud/service_command.h"
 
 int main(int argc, char** argv) try {
   CLI::App app{"kraft: build and use highly customized and ultra-lightweight unikernels", "kraft"};
@@ -25,6 +26,7 @@ int main(int argc, char** argv) try {
   kraft::AddImageCommand(*cloud, flags, &exit_code);
   kraft::AddInstanceCommand(*cloud, flags, &exit_code);
   kraft::AddQuotasCommand(*cloud, flags, &exit_code);
+  kraft::AddServiceCommand(*cloud, flags, &exit_code);
 
   try {
     app.parse(argc, argv);

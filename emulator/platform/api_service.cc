@@ -37,6 +37,9 @@ void ApiService::Handle(http::Exchange& ex) {
   if (p == "/v1/instances" || p.rfind("/v1/instances/", 0) == 0) {
     return RouteInstances(call, p.substr(13));
   }
+  if (p == "/v1/services" || p.rfind("/v1/services/", 0) == 0) {
+    return RouteServices(call, p.substr(12));
+  }
   call.Fail(404, "No API endpoint");
 }
 

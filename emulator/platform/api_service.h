@@ -14,6 +14,7 @@
 #include "platform/image_catalog.h"
 #include "platform/instance_controller.h"
 #include "platform/quota_limits.h"
+#include "platform/service_registry.h"
 #include "registry/registry_store.h"
 
 namespace ukc::platform {
@@ -21,8 +22,12 @@ namespace ukc::platform {
 class ApiService {
  public:
   ApiService(const access::Authenticator* authenticator, registry::RegistryStore* registry,
-             InstanceController* instances, QuotaLimits limits = {})
-      : authenticator_(authenticator), images_(registry), instances_(instances), limits_(limits) {}
+             InstanceController* instances, ServiceRegistry* services, QuotaLimits limits = {})
+      : authenticator_(authenticator),
+        images_(registry),
+        instances_(instances),
+        services_(services),
+        limits_(limits) {}
   void Handle(http::Exchange& ex);
 
  private:
@@ -40,10 +45,16 @@ class ApiService {
   void WaitInstances(Call& call, const std::string& path_id);
   void InstanceLogs(Call& call, const std::string& path_id);
   void InstanceMetrics(Call& call, const std::string& path_id);
+  // /v1/services… (service_handlers.cc): `rest` is the path after /v1/services.
+  void RouteServices(Call& call, const std::string& rest);
+  void CreateServices(Call& call);
+  void GetServices(Call& call, const std::string& path_id);
+  void DeleteServices(Call& call, const std::string& path_id);
 
   const access::Authenticator* authenticator_;
   ImageCatalog images_;
   InstanceController* instances_;
+  ServiceRegistry* services_;
   QuotaLimits limits_;
 };
 

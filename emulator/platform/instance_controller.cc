@@ -7,32 +7,14 @@
 
 #include <algorithm>
 #include <fstream>
-#include <random>
 #include <set>
 
-#include "base/encoding.h"
 #include "log.h"
+#include "platform/random_ids.h"
 
 namespace ukc::platform {
 
 namespace {
-
-std::string RandomSuffix(size_t n) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += kAlphabet[pick(rng)];
-  return out;
-}
-
-std::string NewUuid() {
-  std::string h = RandomHex(16);
-  h[12] = '4';                                                  // version 4
-  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20, 12);
-}
 
 bool IsValidName(const std::string& name) {
   if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
@@ -52,8 +34,6 @@ void AssignNetwork(int index, api::Instance* view) {
   view->private_ip = text;
   view->network_interfaces = {{NewUuid(), text, mac}};
 }
-
-Status ValidateServices(const nlohmann::json& group, std::vector<api::ServicePort>* out);
 
 bool IsLive(const InstanceRecord& r) {
   return r.view.state != api::kStateStopped && r.view.state != api::kStateStandby;
@@ -150,12 +130,6 @@ Status InstanceController::CheckCreate(const std::string& user,
   if (q.volumes && !q.volumes->empty()) {
     return Status::PermissionDenied("Volumes are not supported by ukc-emu");
   }
-  for (const char* key : {"uuid", "name"}) {  // "" counts as absent (identity quirks, §2.4)
-    std::string id = q.service_group ? q.service_group->value(key, std::string()) : "";
-    if (!id.empty()) {
-      return Status::NotFound("No service with " + std::string(key) + " '" + id + "'");
-    }
-  }
   (void)user;
   return Status::Ok();
 }
@@ -170,28 +144,8 @@ std::string InstanceController::UniqueNameLocked(const std::string& user,
   }
 }
 
-Status InstanceController::Create(const std::string& user, const api::CreateInstanceRequest& q,
-                                  std::vector<api::Instance>* created) {
-  if (Status s = CheckCreate(user, q); !s.ok()) return s;
-  std::vector<api::ServicePort> services;
-  if (q.service_group) {
-    if (Status s = ValidateServices(*q.service_group, &services); !s.ok()) return s;
-  }
-  api::ScaleToZero scale_to_zero = q.scale_to_zero.value_or(api::ScaleToZero{});
-  if (!q.scale_to_zero && std::count(q.features.begin(), q.features.end(), "scale-to-zero")) {
-    scale_to_zero.policy = "on";
-  }
-  if (scale_to_zero.policy != "off" && services.empty()) {
-    return Status::InvalidArgument("scale_to_zero requires a service group with published ports");
-  }
-  std::string repository, digest, display;
-  if (Status s = images_->Resolve(user, q.image, &repository, &digest, &display); !s.ok()) {
-    return s;
-  }
-  std::lock_guard lock(mu_);
-  if (q.name && !q.name->empty() && FindLocked(user, "", *q.name)) {
-    return Status::AlreadyExists("An instance with name '" + *q.name + "' already exists");
-  }
+Status InstanceController::CheckQuotaLocked(const std::string& user,
+                                            const api::CreateInstanceRequest& q) {
   int count = 1 + q.replicas.value_or(0);
   Usage usage;
   for (const auto& [id, r] : records_) {
@@ -209,13 +163,41 @@ Status InstanceController::Create(const std::string& user, const api::CreateInst
                                       usage.live_vcpus + count * vcpus > l.live_vcpus)) {
     return Status::TooLarge("Quota exceeded: live memory or vCPUs");
   }
-  for (int i = 0; i < count; ++i) {
+  return Status::Ok();
+}
+
+Status InstanceController::Create(const std::string& user, const api::CreateInstanceRequest& q,
+                                  std::vector<api::Instance>* created) {
+  if (Status s = CheckCreate(user, q); !s.ok()) return s;
+  ServiceGroupPlan group;
+  if (q.service_group) {
+    if (Status s = PlanGroup(user, *q.service_group, &group); !s.ok()) return s;
+  }
+  api::ScaleToZero scale_to_zero = q.scale_to_zero.value_or(api::ScaleToZero{});
+  if (!q.scale_to_zero && std::count(q.features.begin(), q.features.end(), "scale-to-zero")) {
+    scale_to_zero.policy = "on";
+  }
+  if (scale_to_zero.policy != "off" && group.group.services.empty()) {
+    return Status::InvalidArgument("scale_to_zero requires a service group with published ports");
+  }
+  std::string repository, digest, display;
+  if (Status s = images_->Resolve(user, q.image, &repository, &digest, &display); !s.ok()) {
+    return s;
+  }
+  std::lock_guard lock(mu_);
+  if (q.name && !q.name->empty() && FindLocked(user, "", *q.name)) {
+    return Status::AlreadyExists("An instance with name '" + *q.name + "' already exists");
+  }
+  if (Status s = CheckQuotaLocked(user, q); !s.ok()) return s;
+  if (q.service_group) {
+    if (Status s = CreateGroupLocked(user, &group); !s.ok()) return s;
+  }
+  for (int i = 0, count = 1 + q.replicas.value_or(0); i < count; ++i) {
     auto r = std::make_unique<InstanceRecord>();
     r->user = user;
     r->image_repository = repository;
     r->image_digest = digest;
     r->features = q.features;
-    r->services = services;
     r->sequence = next_sequence_++;
     r->network_index = next_network_index_++;
     api::Instance& v = r->view;
@@ -224,8 +206,8 @@ Status InstanceController::Create(const std::string& user, const api::CreateInst
     v.created_at = Rfc3339(NowMs());
     v.state = api::kStateStopped;
     v.image = display;
-    v.memory_mb = memory;
-    v.vcpus = vcpus;
+    v.memory_mb = q.memory_mb.value_or(128);
+    v.vcpus = q.vcpus.value_or(1);
     v.args = q.args.value_or(std::vector<std::string>{});
     v.env = q.env;
     v.restart_policy = q.restart_policy.value_or("never");
@@ -233,8 +215,14 @@ Status InstanceController::Create(const std::string& user, const api::CreateInst
     v.private_fqdn = v.name + ".internal";
     v.tags = q.tags;
     AssignNetwork(r->network_index, &v);
+    if (q.service_group) {
+      if (Status s = JoinGroupLocked(user, &group, r.get()); !s.ok()) return s;
+    }
     if (q.autostart.value_or(false)) RequestLaunchLocked(r.get(), false);
-    if (Status s = store_->Put(*r); !s.ok()) return s;
+    if (Status s = store_->Put(*r); !s.ok()) {
+      LeaveGroupLocked(*r);
+      return s;
+    }
     created->push_back(ViewLocked(*r));
     records_[v.uuid] = std::move(r);
   }
@@ -382,6 +370,7 @@ void InstanceController::ArchiveConsoleLocked(const std::string& uuid) {
 }
 
 void InstanceController::RemoveLocked(const std::string& uuid) {
+  if (auto it = records_.find(uuid); it != records_.end()) LeaveGroupLocked(*it->second);
   std::error_code ec;
   std::filesystem::remove_all(options_.instances_dir / uuid, ec);
   records_.erase(uuid);
@@ -466,8 +455,11 @@ Usage InstanceController::UsageOf(const std::string& user) {
       u.live_vcpus += r->view.vcpus;
       u.live_memory_mb += r->view.memory_mb;
     }
-    u.services += static_cast<int>(r->services.size());
-    if (!r->services.empty()) u.service_groups++;
+  }
+  if (options_.services) {
+    ServiceUsage services = options_.services->UsageOf(user);
+    u.service_groups = services.service_groups;
+    u.services = services.services;
   }
   return u;
 }
@@ -479,61 +471,5 @@ pid_t InstanceController::ProcessOf(const std::string& user, const std::string& 
   if (!r || r->vm_id.empty() || !vmm_->GetStatus(r->vm_id, &status).ok()) return 0;
   return status.accelerator == "fake" ? 0 : status.pid;  // a fake VM has no process
 }
-
-namespace {
-
-bool Has(const std::vector<std::string>& v, const char* s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-// The platform's port rules (ukc-api.md §7.2).
-Status ValidateServices(const nlohmann::json& group, std::vector<api::ServicePort>* out) {
-  for (const auto& [key, value] : group.items()) {
-    if (key != "services" && key != "domains" && key != "soft_limit" && key != "hard_limit" &&
-        key != "uuid" && key != "name") {  // an empty uuid/name, as the SDK sends it
-      return Status::InvalidArgument("Unknown field 'service_group." + key + "'");
-    }
-  }
-  std::set<int> ports;
-  for (const auto& s : group.value("services", nlohmann::json::array())) {
-    if (!s.is_object() || !s.contains("port") || !s["port"].is_number_integer()) {
-      return Status::InvalidArgument("Each service needs an integer 'port'");
-    }
-    api::ServicePort p;
-    p.port = s["port"].get<int>();
-    p.destination_port = s.value("destination_port", p.port);
-    for (const auto& h : s.value("handlers", nlohmann::json::array())) {
-      std::string handler = h.is_string() ? h.get<std::string>() : "";
-      if (handler != "tls" && handler != "http" && handler != "redirect") {
-        return Status::InvalidArgument("Invalid handler '" + handler + "'");
-      }
-      p.handlers.push_back(handler);
-    }
-    if (p.port < 1 || p.port > 65535 || p.destination_port < 1 || p.destination_port > 65535) {
-      return Status::InvalidArgument("Ports must be between 1 and 65535");
-    }
-    bool tls = Has(p.handlers, "tls"), http = Has(p.handlers, "http");
-    if (p.port == 80 && (!http || tls)) {
-      return Status::InvalidArgument("Port 80 must have the http handler and not tls");
-    }
-    if (p.port == 443 && (!http || !tls)) {
-      return Status::InvalidArgument("Port 443 must have the http and tls handlers");
-    }
-    if (p.port != 80 && p.port != 443 && (!tls || http)) {
-      return Status::InvalidArgument("Port " + std::to_string(p.port) +
-                                     " must have the tls handler and not http");
-    }
-    if (Has(p.handlers, "redirect") && p.port != 80) {
-      return Status::InvalidArgument("The redirect handler is only allowed on port 80");
-    }
-    if (!ports.insert(p.port).second) {
-      return Status::InvalidArgument("Port " + std::to_string(p.port) + " is published twice");
-    }
-    out->push_back(std::move(p));
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 }  // namespace ukc::platform

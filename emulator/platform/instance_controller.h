@@ -24,6 +24,7 @@
 #include "platform/instance_record.h"
 #include "platform/instance_store.h"
 #include "platform/quota_limits.h"
+#include "platform/service_registry.h"
 #include "vmm/clock.h"
 #include "vmm/vmm.h"
 
@@ -53,6 +54,17 @@ struct ControllerOptions {
   std::chrono::milliseconds poll_interval{20};
   std::chrono::milliseconds stop_timeout{5000};  // app SIGTERM → SIGKILL grace in the guest
   std::function<int64_t()> unix_ms;              // wall clock; default: system_clock
+  // Service groups (instance_groups.cc): without a registry, a create with service_group fails.
+  ServiceRegistry* services = nullptr;
+};
+
+// The service group an instance create names (ukc-api.md §4.2): an existing one by uuid or name,
+// or a new ephemeral one described by `spec`. `group` is the group once created or looked up.
+struct ServiceGroupPlan {
+  bool existing = false;
+  std::string uuid, name;
+  api::CreateServiceGroupRequest spec;
+  api::ServiceGroup group;
 };
 
 struct StopOptions {
@@ -123,8 +135,14 @@ class InstanceController {
   int64_t UptimeLocked(const InstanceRecord& r) const;
   std::vector<InstanceRecord*> OwnedLocked(const std::string& user);  // in creation order
   Status CheckCreate(const std::string& user, const api::CreateInstanceRequest& request);
-  Status NewRecordLocked(const std::string& user, const api::CreateInstanceRequest& request,
-                         const std::string& name, InstanceRecord* out);
+  Status CheckQuotaLocked(const std::string& user, const api::CreateInstanceRequest& request);
+  // instance_groups.cc: the plan checks the request (port rules) before anything is created;
+  // CreateGroupLocked creates a new group; Join attaches an instance and fills its view's
+  // service_group and ports; Leave detaches it (RemoveLocked does, for every removal).
+  Status PlanGroup(const std::string& user, const nlohmann::json& group, ServiceGroupPlan* out);
+  Status CreateGroupLocked(const std::string& user, ServiceGroupPlan* plan);
+  Status JoinGroupLocked(const std::string& user, ServiceGroupPlan* plan, InstanceRecord* r);
+  void LeaveGroupLocked(const InstanceRecord& r);
   std::string UniqueNameLocked(const std::string& user, const std::string& repository);
   void RequestLaunchLocked(InstanceRecord* r, bool restart);
   void StopLocked(InstanceRecord* r, int reason_bits, bool force);

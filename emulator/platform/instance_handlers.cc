@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "api/envelope.h"
+#include "api/service_group.h"
 #include "base/encoding.h"
 #include "platform/api_service.h"
 #include "platform/instance_targets.h"
@@ -195,6 +196,10 @@ void ApiService::CreateInstances(Call& call) {
                  {"private_ip", i.private_ip},
                  {"state", i.state}};
     if (wait_ms != 0) item["boot_time_us"] = i.boot_time_us;
+    // Only when the request named one (§4.1).
+    if (request.service_group && i.service_group) {
+      item["service_group"] = api::ToJson(*i.service_group);
+    }
     items.push_back(std::move(item));
   }
   call.RespondItems("instances", std::move(items));

@@ -338,6 +338,9 @@ Status InstanceController::Recover() {
     }
     records_[r->view.uuid] = std::move(r);
   }
+  if (options_.services) {
+    options_.services->Prune([this](const std::string& uuid) { return records_.count(uuid) > 0; });
+  }
   return Status::Ok();
 }
 

@@ -29,7 +29,7 @@ bool ProbeBoots(const ProbeRequest& r) {
   std::filesystem::remove(console, ec);
   QemuConfig config = r.config;
   config.accel = "kvm";
-  QemuGuest guest{r.kernel.string(), r.initrd.string(), console.string(), "", 128, 1, {}, {}};
+  QemuGuest guest{r.kernel.string(), r.initrd.string(), console.string(), "", 128, 1, {}, {}, {}};
   pid_t pid;
   if (!Spawn({BuildQemuArgv(config, guest), r.work_dir, r.work_dir / "probe.qemu.log"}, &pid)
            .ok()) {

@@ -37,12 +37,15 @@ void FakeVmm::End(Vm* vm, std::string reason, std::optional<int> code) {
 
 void FakeVmm::Refresh(Vm* vm, Clock::TimePoint now) {
   const FakeScript& s = vm->script;
-  if (vm->status.state == VmState::kStarting && now >= vm->launched + s.boot_delay) {
-    if (!s.boot_failure.empty()) return End(vm, "boot-failed: " + s.boot_failure, std::nullopt);
+  auto delay = vm->restored ? s.restore_delay : s.boot_delay;
+  if (vm->status.state == VmState::kStarting && now >= vm->launched + delay) {
+    if (!s.boot_failure.empty() && !vm->restored) {
+      return End(vm, "boot-failed: " + s.boot_failure, std::nullopt);
+    }
     vm->status.state = VmState::kRunning;
-    vm->running_at = vm->launched + s.boot_delay;
-    vm->status.boot_time_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(s.boot_delay).count();
+    vm->running_at = vm->launched + delay;
+    vm->status.boot_time_us = std::chrono::duration_cast<std::chrono::microseconds>(delay).count();
+    if (vm->restored) return;
     vm->console += s.console;
     if (!vm->console_file.empty()) std::ofstream(vm->console_file, std::ios::app) << s.console;
   }
@@ -62,7 +65,10 @@ Status FakeVmm::Launch(const LaunchSpec& spec, VmStatus* status) {
   auto it = scripts_.find(spec.id);
   FakeScript script = it == scripts_.end() ? default_script_ : it->second;
   if (!script.launch_error.ok()) return script.launch_error;
-  Vm vm{script, {}, "", {}, clock_->Now(), {}, {}};
+  if (!spec.restore_from.empty() && !std::filesystem::exists(spec.restore_from)) {
+    return Status::NotFound("snapshot " + spec.restore_from.string() + " not found");
+  }
+  Vm vm{script, {}, "", {}, !spec.restore_from.empty(), clock_->Now(), {}, {}};
   if (!spec.instance_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(spec.instance_dir, ec);
@@ -105,6 +111,21 @@ Status FakeVmm::Kill(const std::string& id) {
   if (!vm) return Status::NotFound("no VM " + id);
   Refresh(vm, clock_->Now());
   if (vm->status.state != VmState::kStopped) End(vm, "killed", std::nullopt);
+  return Status::Ok();
+}
+
+Status FakeVmm::Snapshot(const std::string& id, const std::filesystem::path& path) {
+  std::lock_guard lock(mu_);
+  Vm* vm = Find(id);
+  if (!vm) return Status::NotFound("no VM " + id);
+  Refresh(vm, clock_->Now());
+  if (vm->status.state != VmState::kRunning) {
+    return Status::InvalidArgument("VM " + id + " is not running");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream(path, std::ios::trunc) << "fake snapshot of " << id << "\n";
+  End(vm, "snapshot", std::nullopt);
   return Status::Ok();
 }
 

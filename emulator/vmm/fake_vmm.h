@@ -22,6 +22,7 @@ struct FakeScript {
   int exit_code = 0;                                    // when the app exits by itself
   int stop_exit_code = 0;                               // reported after a graceful Stop
   std::chrono::milliseconds stop_delay{50};
+  std::chrono::milliseconds restore_delay{10};  // LaunchSpec::restore_from: running after this
   std::string console;       // app output, appears at app start
   Status launch_error;       // returned by Launch when not ok
   std::string boot_failure;  // non-empty: the VM stops at boot_delay with "boot-failed: …"
@@ -38,6 +39,8 @@ class FakeVmm : public Vmm {
   Status Launch(const LaunchSpec& spec, VmStatus* status) override;
   Status Stop(const std::string& id) override;
   Status Kill(const std::string& id) override;
+  // Writes a small file naming the VM and ends it ("snapshot"); restoring needs the file.
+  Status Snapshot(const std::string& id, const std::filesystem::path& path) override;
   Status GetStatus(const std::string& id, VmStatus* status) override;
   Status Wait(const std::string& id, VmState target, std::chrono::steady_clock::time_point deadline,
               VmStatus* status) override;
@@ -52,6 +55,7 @@ class FakeVmm : public Vmm {
     VmStatus status;
     std::string console;
     std::filesystem::path console_file;  // <instance_dir>/console.log, as QemuVmm writes it
+    bool restored = false;  // resumed from a snapshot: no console output at app start
     Clock::TimePoint launched, running_at, stop_at;
   };
   void Refresh(Vm* vm, Clock::TimePoint now);  // applies every scripted event due by `now`

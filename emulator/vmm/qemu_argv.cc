@@ -50,6 +50,7 @@ std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest
     for (char c : file) escaped.append(c == ',' ? 2 : 1, c);
     a.insert(a.end(), {"-fw_cfg", "name=" + name + ",file=" + escaped});
   }
+  if (!guest.incoming.empty()) a.insert(a.end(), {"-incoming", guest.incoming});
   return a;
 }
 

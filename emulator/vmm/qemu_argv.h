@@ -26,6 +26,7 @@ struct QemuGuest {
   int memory_mb = 128, vcpus = 1;
   std::map<int, int> host_ports;                            // guest → host
   std::vector<std::pair<std::string, std::string>> fw_cfg;  // name → file (launch parameters)
+  std::string incoming;  // a migration URI to resume from (-incoming), empty to boot
 };
 
 std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest& guest);

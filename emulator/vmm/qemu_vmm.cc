@@ -16,26 +16,13 @@
 #include "vmm/launch_params.h"
 #include "vmm/process.h"
 #include "vmm/qmp_client.h"
+#include "vmm/qemu_instance.h"
 
 namespace ukc::vmm {
 
 using TimePoint = Clock::TimePoint;
 using std::chrono::milliseconds;
 
-struct QemuVmm::Instance {
-  LaunchSpec spec;
-  VmStatus status;
-  std::vector<std::string> argv;
-  std::filesystem::path console, qemu_log, qmp;
-  TimePoint launched;
-  std::thread monitor;
-  std::unique_ptr<ConsoleParser> parser;
-  int console_fd = -1;
-  int64_t console_offset = 0;
-  bool app_started = false, app_exited = false, stop_requested = false, kill_requested = false,
-       escalated = false;
-  std::optional<TimePoint> quit_at, kill_at;
-};
 
 QemuVmmOptions QemuVmmOptionsFromEnv() {
   QemuVmmOptions o;
@@ -136,9 +123,17 @@ Status QemuVmm::Prepare(Instance* vm) {
                   spec.memory_mb,
                   spec.vcpus,
                   vm->status.host_ports,
+                  {},
                   {}};
   for (const auto& f : launch_files) {
     guest.fw_cfg.emplace_back(f.name, std::filesystem::absolute(f.path).string());
+  }
+  if (!spec.restore_from.empty()) {
+    if (!std::filesystem::is_regular_file(spec.restore_from, ec)) {
+      return Status::NotFound("snapshot " + spec.restore_from.string() + " not found");
+    }
+    vm->restoring = true;
+    guest.incoming = "exec:cat '" + std::filesystem::absolute(spec.restore_from).string() + "'";
   }
   vm->argv = BuildQemuArgv(config, guest);
   return Status::Ok();
@@ -210,6 +205,7 @@ void QemuVmm::Monitor(Instance* vm, std::promise<Status>* spawned) {
   int wait_status = 0;
   while (waitpid(pid, &wait_status, WNOHANG) != pid) {
     PollConsole(vm);
+    if (vm->restoring) PollRestore(vm);
     Escalate(vm);
     std::this_thread::sleep_for(options_.poll_interval);
   }
@@ -279,7 +275,9 @@ void QemuVmm::Finish(Instance* vm, int wait_status) {
   std::lock_guard lock(mu_);
   std::string& reason = vm->status.stop_reason;
   // Checked in priority order; two branches give "killed" on purpose.
-  if (vm->kill_requested) {  // NOLINT(bugprone-branch-clone)
+  if (vm->snapshot_saved) {
+    reason = "snapshot";
+  } else if (vm->kill_requested) {  // NOLINT(bugprone-branch-clone)
     reason = "killed";
   } else if (vm->app_exited) {
     reason = vm->stop_requested ? "stopped" : "app-exit";

@@ -40,6 +40,7 @@ class QemuVmm : public Vmm {
   Status Launch(const LaunchSpec& requested, VmStatus* status) override;
   Status Stop(const std::string& id) override;
   Status Kill(const std::string& id) override;
+  Status Snapshot(const std::string& id, const std::filesystem::path& path) override;
   Status GetStatus(const std::string& id, VmStatus* status) override;
   Status Wait(const std::string& id, VmState target, std::chrono::steady_clock::time_point deadline,
               VmStatus* status) override;
@@ -58,6 +59,7 @@ class QemuVmm : public Vmm {
   Status Prepare(Instance* vm);
   void Monitor(Instance* vm, std::promise<Status>* spawned);
   void PollConsole(Instance* vm);
+  void PollRestore(Instance* vm);  // qemu_snapshot.cc
   void Escalate(Instance* vm);
   void Finish(Instance* vm, int wait_status);
   Instance* Find(const std::string& id);  // mu_ held

@@ -60,8 +60,8 @@ class Connection {
       buffer_.append(chunk, static_cast<size_t>(n));
     }
   }
-  Status Send(const std::string& command) {
-    std::string line = nlohmann::json{{"execute", command}}.dump() + "\n";
+  Status Send(const nlohmann::json& message) {
+    std::string line = message.dump() + "\n";
     if (send(fd_, line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size())) {
       return Status::Unavailable("QMP: send failed");
     }
@@ -75,22 +75,29 @@ class Connection {
 
 }  // namespace
 
-Status QmpExecute(const std::filesystem::path& socket, const std::string& command,
-                  std::chrono::milliseconds timeout) {
+Status QmpCall(const std::filesystem::path& socket, const nlohmann::json& command,
+               std::chrono::milliseconds timeout, nlohmann::json* result) {
   auto deadline = Clock::now() + timeout;
   Connection c;
   nlohmann::json reply;
   if (Status s = c.Connect(socket); !s.ok()) return s;
   if (Status s = c.ReadReply(deadline, true, &reply); !s.ok()) return s;
-  for (const std::string& cmd : {std::string("qmp_capabilities"), command}) {
-    if (Status s = c.Send(cmd); !s.ok()) return s;
+  std::string name = command.value("execute", "");
+  for (const nlohmann::json& message : {nlohmann::json{{"execute", "qmp_capabilities"}}, command}) {
+    if (Status s = c.Send(message); !s.ok()) return s;
     if (Status s = c.ReadReply(deadline, false, &reply); !s.ok()) {
-      if (cmd == "quit") return Status::Ok();  // QEMU may close before answering
+      if (message.value("execute", "") == "quit") return Status::Ok();  // may close first
       return s;
     }
-    if (reply.contains("error")) return Status::Internal("QMP " + cmd + ": " + reply.dump());
+    if (reply.contains("error")) return Status::Internal("QMP " + name + ": " + reply.dump());
   }
+  if (result) *result = reply.value("return", nlohmann::json());
   return Status::Ok();
+}
+
+Status QmpExecute(const std::filesystem::path& socket, const std::string& command,
+                  std::chrono::milliseconds timeout) {
+  return QmpCall(socket, {{"execute", command}}, timeout, nullptr);
 }
 
 }  // namespace ukc::vmm

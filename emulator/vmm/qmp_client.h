@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "base/status.h"
 
 namespace ukc::vmm {
@@ -15,5 +17,9 @@ namespace ukc::vmm {
 // socket cannot be reached, Internal when QEMU answers with an error.
 Status QmpExecute(const std::filesystem::path& socket, const std::string& command,
                   std::chrono::milliseconds timeout);
+// Sends `command` ({"execute": …, "arguments": {…}}) and returns its "return" value in `result`
+// (may be null).
+Status QmpCall(const std::filesystem::path& socket, const nlohmann::json& command,
+               std::chrono::milliseconds timeout, nlohmann::json* result);
 
 }  // namespace ukc::vmm

@@ -32,6 +32,9 @@ struct LaunchSpec {
   std::vector<int> guest_ports;                  // TCP ports forwarded from 127.0.0.1:<ephemeral>
   std::chrono::milliseconds stop_timeout{5000};  // SIGTERM → SIGKILL grace inside the guest
   std::filesystem::path instance_dir;            // created; holds console.log, qmp.sock, …
+  // Resume from a Snapshot file instead of booting: the same kernel, initrd, memory and vcpus
+  // as when it was taken; guest ports get fresh host ports. The VM is kRunning once resumed.
+  std::filesystem::path restore_from;
 };
 
 enum class VmState { kStarting, kRunning, kStopping, kStopped };
@@ -44,7 +47,8 @@ struct VmStatus {
   std::optional<int> exit_code;   // the app's, from the guest's app-exit report
   // Set when stopped: "app-exit" (app ended by itself), "stopped" (Stop, guest powered off),
   // "killed" (Kill, or Stop had to escalate), "crashed" (VM ended without an app-exit report),
-  // "boot-failed: <why>" (VM ended before the app started, e.g. QEMU refused its arguments).
+  // "boot-failed: <why>" (VM ended before the app started, e.g. QEMU refused its arguments),
+  // "snapshot" (Snapshot saved it and ended it).
   std::string stop_reason;
   int64_t boot_time_us = 0;    // Launch → app-start; 0 until known
   int64_t launched_at_ms = 0;  // unix time of Launch
@@ -64,6 +68,10 @@ class Vmm {
   virtual Status Stop(const std::string& id) = 0;
   // Hard stop; returns once the VM is gone.
   virtual Status Kill(const std::string& id) = 0;
+  // Pauses a running VM, saves its whole state (RAM, devices) to `path` (written to a temp file,
+  // renamed when complete) and ends it (stop_reason "snapshot"). Blocks until done.
+  // InvalidArgument when the VM is not running; on failure the VM keeps running.
+  virtual Status Snapshot(const std::string& id, const std::filesystem::path& path) = 0;
   virtual Status GetStatus(const std::string& id, VmStatus* status) = 0;
   // Blocks until the VM reaches `target` (or a later state) or `deadline` passes; fills
   // `status` either way. Unavailable on timeout.

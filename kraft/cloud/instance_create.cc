@@ -73,6 +73,19 @@ ukc::Status LookupService(ApiClient& api, const std::string& uuid, ServiceView* 
   return ukc::Status::Ok();
 }
 
+// -g: kraft looks the group up first and sends its uuid.
+ukc::Status ResolveService(ApiClient& api, const std::string& service, json* body) {
+  ApiResponse resp;
+  ukc::Status s = api.Get("/services", json::array({IdentityItem(service)}).dump(), &resp);
+  if (s.ok() && (resp.items.empty() || !resp.items[0].is_object())) {
+    s = ukc::Status::NotFound("no service group returned");
+  }
+  if (!s.ok())
+    return ukc::Status::Internal("could not get service " + service + ": " + s.message());
+  (*body)["service_group"] = {{"uuid", resp.items[0].value("uuid", "")}};
+  return ukc::Status::Ok();
+}
+
 // POST /instances, then GET the first created instance.
 ukc::Status CreateAndGet(ApiClient& api, const json& body, ApiResponse* got,
                          std::vector<ukc::api::Instance>* instances) {
@@ -129,6 +142,7 @@ int Create(const CloudFlags& cloud, const CreateFlags& flags, const std::string&
   CreateRequestResult request;
   s = FindImage(api, flags, image_name, &image);
   if (s.ok()) s = BuildCreateRequest(flags, image_name, image, app_args, ProcessEnv(), &request);
+  if (s.ok() && !flags.service.empty()) s = ResolveService(api, flags.service, &request.body);
   if (s.ok() && request.scale_to_zero_disabled) {
     LogInfo("no ports or service specified, disabling scale to zero");
   }
@@ -164,6 +178,7 @@ void AddInstanceCreateCommand(CLI::App& instance, const CloudFlags& flags, int* 
   slice("-v,--volume", f->volumes, "List of volumes to attach instance to");
   cmd->add_option("-M,--memory", f->memory, "Specify the amount of memory to allocate (MiB)");
   cmd->add_option("-n,--name", f->name, "Specify the name of the instance");
+  cmd->add_option("-g,--service", f->service, "Attach this instance to an existing service");
   cmd->add_option("-o,--output", f->output, "Set output format. Options: table,yaml,json,list,raw");
   cmd->add_option("-R,--replicas", f->replicas, "Number of replicas of the instance")
       ->check(CLI::NonNegativeNumber);

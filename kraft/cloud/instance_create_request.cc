@@ -146,10 +146,23 @@ ukc::Status BuildCreateRequest(const CreateFlags& flags, const std::string& imag
   if (flags.vcpus > 0) req.vcpus = flags.vcpus;
   req.env = Env(flags.env, env);
   if (ukc::Status s = ParseVolumes(flags.volumes, &req.volumes); !s.ok()) return s;
-  if (ukc::Status s = ServiceGroup(flags, &req.service_group); !s.ok()) return s;
+  if (!flags.service.empty()) {
+    const char* error =
+        !flags.ports.empty()     ? "cannot use existing --service|-g and define new --port|-p"
+        : !flags.domains.empty() ? "cannot use existing --service|-g and define new --domain|-d"
+        : !flags.certificates.empty()
+            ? "cannot use existing --service-group|-g and define new --certificate|-c"
+        : !flags.subdomains.empty()
+            ? "cannot use existing --service-group|-g and define new --subdomain|-s"
+            : nullptr;
+    if (error) return ukc::Status::InvalidArgument(error);
+    req.service_group = IdentityItem(flags.service);
+  } else if (ukc::Status s = ServiceGroup(flags, &req.service_group); !s.ok()) {
+    return s;
+  }
   std::optional<json> s2z;
   if (ukc::Status s = ScaleToZero(flags, &s2z); !s.ok()) return s;
-  out->scale_to_zero_disabled = flags.ports.empty();
+  out->scale_to_zero_disabled = flags.ports.empty() && flags.service.empty();
   if (out->scale_to_zero_disabled) s2z.reset();
   out->body = ukc::api::ToJson(req);
   if (s2z) out->body["scale_to_zero"] = *s2z;  // the subset given, not the struct's defaults

@@ -7,7 +7,10 @@
 //   memory_mb -M (see memory_flag.h), else the image-size default when it exceeds 128
 //   service_group.services from -p (port_flags.h); domains from -s (trailing '.' trimmed) or,
 //             without -s, -d (a '.' always appended, kraft's HasSuffix bug) with -c by index
-//   scale_to_zero  only the options given; with no -p the platform default is kept and kraft
+//             -g NAME|UUID: service_group {uuid|name} of an existing group (the caller swaps in
+//             the uuid GET /services finds); not combinable with -p, -d, -c or -s
+//   scale_to_zero  only the options given; with no -p (and no -g) the platform default is kept and
+//   kraft
 //             logs "no ports or service specified, disabling scale to zero"
 //   autostart (--start) and restart_policy always; name ('/' → '-'), replicas, vcpus, env,
 //   features (de-duplicated) and volumes (VOL:/path[:ro], uuid or name) when given.
@@ -28,6 +31,7 @@ struct CreateFlags {
   std::vector<std::string> certificates, env, features, domains, entrypoint, ports, subdomains,
       volumes;
   std::string memory, name, output = "list", restart = "never";
+  std::string service;  // -g/--service: an existing service group (uuid or name)
   int replicas = 0, vcpus = 0;
   bool start = false, wait_for_image = false;
   std::string wait_for_image_timeout = "60s";

@@ -3,6 +3,8 @@
 #include <limits>
 #include <set>
 
+#include "api/service_group.h"
+
 namespace ukc::api {
 
 using nlohmann::json;
@@ -220,18 +222,6 @@ bool ParseScaleToZero(const json& v, ScaleToZero* out, std::string* error) {
   return true;
 }
 
-// Checks that the object `v` (at `field`) has only `allowed` keys; null values count as absent.
-bool OnlyKeys(const json& v, const std::string& field, const std::set<std::string>& allowed,
-              std::string* error) {
-  for (const auto& [key, value] : v.items()) {
-    if (!allowed.count(key) && !value.is_null()) {
-      *error = "Unknown field '" + field + "." + key + "'";
-      return false;
-    }
-  }
-  return true;
-}
-
 // An integer that fits T (values that do not would wrap around into range).
 template <typename T>
 bool IntegerFits(const json& v) {
@@ -256,68 +246,19 @@ json WithoutNulls(const json& v) {
   return out;
 }
 
-// {"uuid"|"name"} of an existing object: strings only.
-bool ParseReference(const json& v, const std::string& field, std::string* error) {
-  if (!v.is_object()) return TypeError(field, "an object", error);
-  if (!OnlyKeys(v, field, {"uuid", "name"}, error)) return false;
-  for (const auto& [key, value] : v.items()) {
-    if (!value.is_null() && !value.is_string())
-      return TypeError(field + "." + key, "a string", error);
-  }
-  return true;
-}
-
-// The shape of service_group (§4.2): a reference to an existing group, or the description of a
-// new one. The port rules are the controller's (they are per-item errors, not malformed JSON).
+// The shape of service_group (§4.2): a reference to an existing group ({uuid} or {name}), or the
+// description of a new one (service_group.h's parser; `name` is then the reference). The port
+// rules are the service registry's (they are per-item errors, not malformed JSON).
 bool ParseServiceGroup(const json& v, std::string* error) {
   if (!v.is_object()) return TypeError("service_group", "an object", error);
-  if (!OnlyKeys(v, "service_group",
-                {"uuid", "name", "services", "domains", "soft_limit", "hard_limit"}, error)) {
-    return false;
+  json rest = v;
+  if (auto it = rest.find("uuid"); it != rest.end()) {
+    if (!it->is_null() && !it->is_string())
+      return TypeError("service_group.uuid", "a string", error);
+    rest.erase(it);
   }
-  for (const char* key : {"uuid", "name"}) {
-    if (v.contains(key) && !v[key].is_null() && !v[key].is_string()) {
-      return TypeError(std::string("service_group.") + key, "a string", error);
-    }
-  }
-  for (const char* key : {"soft_limit", "hard_limit"}) {
-    if (v.contains(key) && !v[key].is_null() && !IntegerFits<int>(v[key])) {
-      return TypeError(std::string("service_group.") + key, "an integer", error);
-    }
-  }
-  if (v.contains("services") && !v["services"].is_null()) {
-    if (!v["services"].is_array()) return TypeError("service_group.services", "an array", error);
-    for (const auto& s : v["services"]) {
-      const std::string field = "service_group.services";
-      if (!s.is_object()) return TypeError(field, "an array of objects", error);
-      if (!OnlyKeys(s, field, {"port", "destination_port", "handlers"}, error)) return false;
-      for (const char* key : {"port", "destination_port"}) {
-        if (s.contains(key) && !s[key].is_null() && !IntegerFits<int>(s[key])) {
-          return TypeError(field + "." + key, "an integer", error);
-        }
-      }
-      if (s.contains("handlers") && !s["handlers"].is_null()) {
-        std::vector<std::string> handlers;
-        if (!ParseStrings(s["handlers"], field + ".handlers", &handlers, error)) return false;
-      }
-    }
-  }
-  if (v.contains("domains") && !v["domains"].is_null()) {
-    if (!v["domains"].is_array()) return TypeError("service_group.domains", "an array", error);
-    for (const auto& d : v["domains"]) {
-      const std::string field = "service_group.domains";
-      if (!d.is_object()) return TypeError(field, "an array of objects", error);
-      if (!OnlyKeys(d, field, {"name", "certificate"}, error)) return false;
-      if (d.contains("name") && !d["name"].is_null() && !d["name"].is_string()) {
-        return TypeError(field + ".name", "a string", error);
-      }
-      if (d.contains("certificate") && !d["certificate"].is_null() &&
-          !ParseReference(d["certificate"], field + ".certificate", error)) {
-        return false;
-      }
-    }
-  }
-  return true;
+  CreateServiceGroupRequest ignored;
+  return ParseCreateServiceGroupRequest(rest, &ignored, error, nullptr, "service_group");
 }
 
 // Fields of some client generation that ukc-emu accepts in the JSON but does not implement.

@@ -123,6 +123,9 @@ def check_instance(where, item):
         g = item["service_group"]
         if not isinstance(g, dict) or not isinstance(g.get("domains", []), list):
             bad(where, f"service_group is malformed: {g!r}")
+        elif not all(isinstance(d, dict) and isinstance(d.get("fqdn"), str)
+                     for d in g["domains"]):
+            bad(where, f"service_group.domains without string fqdns: {g!r}")
     if "output" in item or "range" in item or "available" in item:
         check_log(where, item)
 
@@ -140,6 +143,32 @@ def check_image(where, item):
     if "initrd" in item and not isinstance(item["initrd"], bool):
         bad(where, "initrd is not a bool")
     check_time(where, item, "created_at")
+
+
+def check_service_group(where, item):
+    """A service group (§7.4) with the G1 SDK's types; list-all items may lack nothing."""
+    for key in ("uuid", "name", "created_at"):
+        if key in item and not isinstance(item[key], str):
+            bad(where, f"{key} is not a string: {item[key]!r}")
+    check_time(where, item, "created_at")
+    for key in ("persistent", "autoscale"):
+        if key in item and not isinstance(item[key], bool):
+            bad(where, f"{key} is not a bool: {item[key]!r}")
+    for key in ("soft_limit", "hard_limit"):
+        if key in item and not is_int(item[key]):
+            bad(where, f"{key} is not an integer: {item[key]!r}")
+    for s in item.get("services", []):
+        if not (isinstance(s, dict) and is_int(s.get("port")) and is_int(s.get("destination_port"))
+                and isinstance(s.get("handlers"), list)
+                and all(isinstance(h, str) for h in s["handlers"])):
+            bad(where, f"service is not {{port, destination_port, handlers}}: {s!r}")
+    for d in item.get("domains", []):
+        if not (isinstance(d, dict) and isinstance(d.get("fqdn"), str)):
+            bad(where, f"domain without a string fqdn: {d!r}")
+    for i in item.get("instances", []):
+        if not (isinstance(i, dict) and isinstance(i.get("uuid"), str)
+                and isinstance(i.get("name"), str)):
+            bad(where, f"instance is not {{uuid, name}}: {i!r}")
 
 
 def check_span(where, item, key):
@@ -232,6 +261,8 @@ def main():
                 bad(where, f"error item without a message: {item!r}")
         elif collection == "images":
             check_image(where, item)
+        elif collection == "service_groups":
+            check_service_group(where, item)
         elif collection in (None, "instances"):
             check_instance(where, item)
     if code == 200 and items:

@@ -1,0 +1,32 @@
+// QemuVmm's per-VM record, shared by qemu_vmm.cc (launch, monitor, stop) and qemu_snapshot.cc
+// (save and resume). Fields are guarded by QemuVmm::mu_ unless noted.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "vmm/console_parser.h"
+#include "vmm/qemu_vmm.h"
+
+namespace ukc::vmm {
+
+struct QemuVmm::Instance {
+  LaunchSpec spec;
+  VmStatus status;
+  std::vector<std::string> argv;
+  std::filesystem::path console, qemu_log, qmp;
+  Clock::TimePoint launched;
+  std::thread monitor;
+  std::unique_ptr<ConsoleParser> parser;
+  int console_fd = -1;
+  int64_t console_offset = 0;
+  bool app_started = false, app_exited = false, stop_requested = false, kill_requested = false,
+       escalated = false;
+  bool restoring = false;       // resuming from a snapshot: running once QEMU says so
+  bool snapshotting = false;    // Snapshot in progress
+  bool snapshot_saved = false;  // Snapshot wrote the file; the VM ends as "snapshot"
+  std::optional<Clock::TimePoint> quit_at, kill_at;
+};
+
+}  // namespace ukc::vmm
