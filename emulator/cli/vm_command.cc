@@ -1,7 +1,9 @@
 // `ukc-emu vm run IMAGE [-p PORT]… [-e K=V]… [-m MB] [--vcpus N] [-- ARGS…]`: boots an image
 // from the local registry in the foreground through QemuVmm, prints `port G -> 127.0.0.1:H`
 // and the accelerator, streams the console to stdout and exits with the app's exit code.
-// SIGINT/SIGTERM stop the VM gracefully (a second one kills it).
+// SIGINT/SIGTERM stop the VM gracefully (a second one kills it). With --snapshot-to FILE, SIGUSR1
+// saves the running VM to FILE and ends it; --restore FILE resumes such a snapshot instead of
+// booting (same image, memory and vcpus).
 #include <signal.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@ struct VmRunOptions {
   int memory_mb = 128, vcpus = 1;
   int stop_timeout_ms = 5000;
   std::string data_dir;  // `vm run --data-dir`, else the global flag
+  std::string snapshot_to, restore_from;
 };
 
 Status LoadImage(const store::DataDir& data_dir, const std::string& image,
@@ -55,7 +58,8 @@ int64_t Pump(vmm::Vmm& vmm, const std::string& id, int64_t offset) {
 // Waits for the VM to stop, turning SIGINT/SIGTERM (blocked in this thread) into Stop, and a
 // second one into Kill. Signals within a second of the first count once: `timeout` and shells
 // deliver one interrupt both to the process and to its group.
-void Supervise(vmm::Vmm& vmm, const std::string& id, const sigset_t& signals) {
+void Supervise(vmm::Vmm& vmm, const std::string& id, const sigset_t& signals,
+               const std::string& snapshot_to) {
   int64_t offset = 0;
   int received = 0;
   auto first_signal = std::chrono::steady_clock::now();
@@ -65,6 +69,12 @@ void Supervise(vmm::Vmm& vmm, const std::string& id, const sigset_t& signals) {
     offset = Pump(vmm, id, offset);
     int sig = sigtimedwait(&signals, nullptr, &tick);
     if (sig <= 0) continue;
+    if (sig == SIGUSR1) {
+      if (snapshot_to.empty()) continue;
+      Status s = vmm.Snapshot(id, snapshot_to);
+      std::cerr << "vm: snapshot " << (s.ok() ? "saved to " + snapshot_to : s.message()) << "\n";
+      continue;
+    }
     if (received > 0 && std::chrono::steady_clock::now() - first_signal < std::chrono::seconds(1)) {
       continue;
     }
@@ -100,11 +110,13 @@ int RunVm(const std::string& data_dir_flag, const VmRunOptions& o) {
   spec.guest_ports = o.ports;
   spec.stop_timeout = std::chrono::milliseconds(o.stop_timeout_ms);
   spec.instance_dir = data_dir.root() / "vmm" / "instances" / spec.id;
+  spec.restore_from = o.restore_from;
 
   sigset_t signals;  // blocked before any thread starts; QEMU children unblock them
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto options = vmm::QemuVmmOptionsFromEnv();
@@ -124,7 +136,7 @@ int RunVm(const std::string& data_dir_flag, const VmRunOptions& o) {
     std::cout << "port " << guest << " -> 127.0.0.1:" << host << "\n";
   }
   std::cout << std::flush;
-  Supervise(qemu, spec.id, signals);
+  Supervise(qemu, spec.id, signals, o.snapshot_to);
   (void)qemu.GetStatus(spec.id, &status);
   std::cerr << "vm: stopped (" << status.stop_reason << ")";
   if (status.exit_code) std::cerr << ", exit code " << *status.exit_code;
@@ -132,6 +144,7 @@ int RunVm(const std::string& data_dir_flag, const VmRunOptions& o) {
   std::cerr << "\n";
   std::filesystem::remove_all(spec.instance_dir, ec);
   if (status.exit_code) return *status.exit_code;
+  if (status.stop_reason == "snapshot") return 0;
   return status.stop_reason.starts_with("boot-failed") ? 1 : 137;
 }
 
@@ -153,6 +166,10 @@ void AddVmCommands(CLI::App& app, const std::string* data_dir, int* exit_code,
                   "grace between SIGTERM and SIGKILL in the guest")
       ->capture_default_str();
   run->add_option("--data-dir", options->data_dir, "data directory (as the global flag)");
+  run->add_option("--snapshot-to", options->snapshot_to,
+                  "on SIGUSR1, save the running VM to this file and end it");
+  run->add_option("--restore", options->restore_from,
+                  "resume a --snapshot-to file instead of booting");
   run->add_option("args", options->args, "replaces the image's Cmd (after --)");
   run->callback([=] {
     if (!trailing_args->empty()) options->args = *trailing_args;

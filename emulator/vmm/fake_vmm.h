@@ -23,8 +23,8 @@ struct FakeScript {
   int stop_exit_code = 0;                               // reported after a graceful Stop
   std::chrono::milliseconds stop_delay{50};
   std::chrono::milliseconds restore_delay{10};  // LaunchSpec::restore_from: running after this
-  std::string console;       // app output, appears at app start
-  Status launch_error;       // returned by Launch when not ok
+  std::string console;                          // app output, appears at app start
+  Status launch_error;                          // returned by Launch when not ok
   std::string boot_failure;  // non-empty: the VM stops at boot_delay with "boot-failed: …"
 };
 
@@ -55,7 +55,7 @@ class FakeVmm : public Vmm {
     VmStatus status;
     std::string console;
     std::filesystem::path console_file;  // <instance_dir>/console.log, as QemuVmm writes it
-    bool restored = false;  // resumed from a snapshot: no console output at app start
+    bool restored = false;               // resumed from a snapshot: no console output at app start
     Clock::TimePoint launched, running_at, stop_at;
   };
   void Refresh(Vm* vm, Clock::TimePoint now);  // applies every scripted event due by `now`

@@ -15,14 +15,13 @@
 #include "vmm/console_parser.h"
 #include "vmm/launch_params.h"
 #include "vmm/process.h"
-#include "vmm/qmp_client.h"
 #include "vmm/qemu_instance.h"
+#include "vmm/qmp_client.h"
 
 namespace ukc::vmm {
 
 using TimePoint = Clock::TimePoint;
 using std::chrono::milliseconds;
-
 
 QemuVmmOptions QemuVmmOptionsFromEnv() {
   QemuVmmOptions o;

@@ -24,7 +24,7 @@ start_vm() {
 }
 wait_port() {  # prints the host port once vm run printed it
   for _ in $(seq 1 600); do
-    local p; p=$(sed -n "s/^port $1 -> 127.0.0.1://p" "$OUT")
+    local p; p=$(sed -n "s/^port $1 -> 127.0.0.1://p" "$OUT" 2>/dev/null)
     [ -n "$p" ] && { echo "$p"; return 0; }
     kill -0 "$VPID" 2>/dev/null || return 1
     sleep 0.05

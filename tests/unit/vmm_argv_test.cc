@@ -16,7 +16,8 @@ std::string After(const std::vector<std::string>& argv, const std::string& flag)
 }
 
 QemuGuest Guest() {
-  return {"/k/vmlinux", "/i/initrd", "/d/console.log", "/d/qmp.sock", 256, 2, {{8080, 40001}}, {}};
+  return {"/k/vmlinux", "/i/initrd", "/d/console.log", "/d/qmp.sock", 256, 2, {{8080, 40001}},
+          {},           {}};
 }
 
 }  // namespace
