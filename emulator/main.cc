@@ -150,6 +150,7 @@ int main(int argc, char** argv) try {
     }
   }
   ukc::cli::AddVmCommands(app, &data_dir, &exit_code, &trailing_args);
+  ukc::cli::AddProxyBenchCommand(app, &exit_code);
 
   CLI11_PARSE(app, parsed_argc, argv);
 

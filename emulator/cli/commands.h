@@ -16,5 +16,7 @@ void AddRuntimeCommands(CLI::App& app, const std::string* data_dir, int* exit_co
 // options there, so main() cuts them off first).
 void AddVmCommands(CLI::App& app, const std::string* data_dir, int* exit_code,
                    const std::vector<std::string>* trailing_args);
+// `ukc-emu proxy-bench --backend 127.0.0.1:PORT …` (hidden): the service proxy alone, one route.
+void AddProxyBenchCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ukc::cli

@@ -5,7 +5,9 @@
 // traffic (scale-to-zero idleness, draining) and to wake standby instances.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,10 +28,10 @@ struct Backend {
 
 struct ServiceRoute {
   std::string group_uuid, group_name;
-  std::vector<std::string> fqdns;          // lower-case, no trailing dot
-  std::vector<api::ServicePort> ports;     // published ports
-  std::vector<Backend> backends;           // the group's instances that can take traffic
-  bool scale_to_zero = false;              // a connection may wake a standby backend
+  std::vector<std::string> fqdns;       // lower-case, no trailing dot
+  std::vector<api::ServicePort> ports;  // published ports
+  std::vector<Backend> backends;        // the group's instances that can take traffic
+  bool scale_to_zero = false;           // a connection may wake a standby backend
 };
 
 // Callbacks from the proxy into the controller. Called from proxy threads; must not block
@@ -54,8 +56,11 @@ class RouteTable {
   // ignored) on published `port`.
   std::optional<ServiceRoute> Find(const std::string& host, int port) const;
   std::vector<ServiceRoute> All() const;
+  // Bumped by every Put/Remove: readers cache a Find result while it is unchanged.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
+  std::atomic<uint64_t> generation_{0};
   mutable std::mutex mu_;
   std::map<std::string, ServiceRoute> routes_;  // by group uuid
 };

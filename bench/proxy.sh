@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# bench/proxy.sh [RUNS]: the service proxy's throughput next to nginx's, in the same runs.
+# An nginx backend serves a 13-byte file on 127.0.0.1:18080; wrk -t2 -c64 (10 s each) measures it
+#   direct, through nginx as keepalive reverse proxy (anchor, :18081), and through our proxy
+#   (`ukc-emu proxy-bench`: one static route to the same backend) on its HTTP port and its TLS
+#   port, once with the default 2 io threads (:18082 / :18443) and once with 1 (:18084 / :18444),
+#   and through nginx terminating TLS (:18445, the anchor for our TLS port).
+# Target: ours ≥ 1.2 × nginx req/s with p99 ≤ nginx's (on the 2-core box wrk, backend and proxy
+# share). Prints the anchor's key=value lines, then "proxy:" lines with per-run ratios to nginx
+# and their medians. Env: UKC_EMU (default build/bin/ukc-emu), SCRATCH, WRK_DURATION.
+# Needs: nginx, wrk, curl, openssl, python3 (apt-get install --no-install-recommends nginx wrk curl).
+set -euo pipefail
+RUNS=${1:-3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+UKC_EMU=${UKC_EMU:-$ROOT/build/bin/ukc-emu}
+export SCRATCH=${SCRATCH:-${TMPDIR:-/tmp}/ukc-bench}
+export BACKEND_ADDR=127.0.0.1:18080 PROXY_ADDR=127.0.0.1:18081
+for tool in nginx wrk curl openssl python3; do
+  command -v "$tool" >/dev/null || { echo "proxy.sh: needs $tool" >&2; exit 2; }
+done
+[[ -x "$UKC_EMU" ]] || { echo "proxy.sh: no $UKC_EMU (build it, or set UKC_EMU)" >&2; exit 2; }
+mkdir -p "$SCRATCH/results"
+CA_DIR="$SCRATCH/proxy-ca"
+OUT="$SCRATCH/results/ukc-proxy-$(date +%Y%m%d-%H%M%S).txt"
+
+PIDS=()
+stop() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || continue
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap stop EXIT
+
+start_proxy() {  # start_proxy THREADS HTTP_ADDR TLS_ADDR
+  "$UKC_EMU" proxy-bench --backend "$BACKEND_ADDR" --ca-dir "$CA_DIR" --threads "$1" \
+    --http-addr "$2" --tls-addr "$3" >"$SCRATCH/proxy-bench-$1.log" 2>&1 &
+  PIDS+=($!)
+  local i
+  for ((i = 0; i < 50; i++)); do
+    grep -q '^proxy-bench:' "$SCRATCH/proxy-bench-$1.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$SCRATCH/proxy-bench-$1.log" >&2
+  return 1
+}
+
+# nginx as TLS-terminating keepalive proxy (:18445), the anchor for our TLS port: a P-256
+# certificate for 127.0.0.1 signed by the same local CA, TLS 1.2/1.3, one worker.
+start_nginx_tls() {
+  local p="$SCRATCH/nginx-tls-proxy" d
+  mkdir -p "$p/tmp"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout "$p/key.pem" -out "$p/csr.pem" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$p/ext.cnf"
+  openssl x509 -req -in "$p/csr.pem" -CA "$CA_DIR/ca.pem" -CAkey "$CA_DIR/ca.key" \
+    -CAcreateserial -days 2 -extfile "$p/ext.cnf" -out "$p/cert.pem" 2>/dev/null
+  {
+    echo "worker_processes ${PROXY_WORKERS:-1}; daemon off; pid $p/nginx.pid;"
+    echo "error_log $p/error.log warn; events { worker_connections 4096; }"
+    echo "http {"
+    for d in client_body proxy fastcgi uwsgi scgi; do echo "  ${d}_temp_path $p/tmp/$d;"; done
+    cat <<CONF
+  access_log off;
+  keepalive_requests 1000000;
+  upstream backend { server $BACKEND_ADDR; keepalive 64; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:18445 ssl;
+    ssl_certificate $p/cert.pem;
+    ssl_certificate_key $p/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+CONF
+  } >"$p/nginx.conf"
+  nginx -t -q -p "$p" -e "$p/error.log" -c "$p/nginx.conf"
+  nginx -p "$p" -e "$p/error.log" -c "$p/nginx.conf" &
+  PIDS+=($!)
+}
+
+start_proxy 2 127.0.0.1:18082 127.0.0.1:18443
+start_proxy 1 127.0.0.1:18084 127.0.0.1:18444
+start_nginx_tls
+# The TLS ports present the CA's certificate for localhost/127.0.0.1: curl's body check verifies
+# it (wrk does not verify).
+export CURL_CA_BUNDLE="$CA_DIR/ca.pem"
+"$ROOT/bench/anchor/nginx-proxy-anchor.sh" "$RUNS" \
+  http://127.0.0.1:18082/hello.txt https://127.0.0.1:18443/hello.txt \
+  http://127.0.0.1:18084/hello.txt https://127.0.0.1:18444/hello.txt \
+  https://127.0.0.1:18445/hello.txt | tee "$OUT"
+
+# proxy = nginx; proxy2/3 = ours (2 threads) HTTP/TLS; proxy4/5 = ours (1 thread) HTTP/TLS;
+# proxy6 = nginx TLS. HTTP figures are compared with nginx, TLS ones with nginx TLS.
+python3 - "$OUT" <<'PY'
+import re, statistics, sys
+runs, cur = [], None
+for line in open(sys.argv[1]):
+    if line.startswith("# run"):
+        cur = {}
+        runs.append(cur)
+    elif cur is not None and not line.startswith("summary"):
+        for k, v in re.findall(r"(\w+)=([0-9.]+)", line):
+            cur[k] = float(v)
+names = {"2": ("ours_http_2t", ""), "3": ("ours_tls_2t", "6"), "4": ("ours_http_1t", ""),
+         "5": ("ours_tls_1t", "6")}
+for n, (name, anchor) in names.items():
+    ratios = [r[f"proxy{n}_rps"] / r[f"proxy{anchor}_rps"] for r in runs
+              if f"proxy{n}_rps" in r and f"proxy{anchor}_rps" in r]
+    p99 = [r[f"proxy{n}_p99_ms"] for r in runs if f"proxy{n}_p99_ms" in r]
+    rps = [r[f"proxy{n}_rps"] for r in runs if f"proxy{n}_rps" in r]
+    if not ratios:
+        continue
+    print(f"proxy: {name} rps_median={statistics.median(rps):.0f} "
+          f"vs_{'nginx_tls' if anchor else 'nginx'}_median={statistics.median(ratios):.3f} "
+          f"runs={','.join(f'{x:.3f}' for x in ratios)} "
+          f"p99_ms_median={statistics.median(p99):.2f}")
+nginx = [r["proxy_rps"] for r in runs if "proxy_rps" in r]
+np99 = [r["proxy_p99_ms"] for r in runs if "proxy_p99_ms" in r]
+direct = [r["direct_rps"] for r in runs if "direct_rps" in r]
+print(f"proxy: nginx rps_median={statistics.median(nginx):.0f} "
+      f"p99_ms_median={statistics.median(np99):.2f} direct_rps_median={statistics.median(direct):.0f}")
+tls = [r["proxy6_rps"] for r in runs if "proxy6_rps" in r]
+tls99 = [r["proxy6_p99_ms"] for r in runs if "proxy6_p99_ms" in r]
+if tls:
+    print(f"proxy: nginx_tls rps_median={statistics.median(tls):.0f} "
+          f"p99_ms_median={statistics.median(tls99):.2f}")
+PY

@@ -1,0 +1,125 @@
+// LoadBalancer and route helpers. See load_balancer.h for the contract.
+#include "proxy/load_balancer.h"
+
+#include <algorithm>
+#include <climits>
+
+namespace ukc::proxy {
+
+int DestinationPort(const ServiceRoute& route, int port) {
+  for (const auto& p : route.ports) {
+    if (p.port == port) return p.destination_port != 0 ? p.destination_port : p.port;
+  }
+  return 0;
+}
+
+bool HasHandler(const ServiceRoute& route, int port, const std::string& handler) {
+  for (const auto& p : route.ports) {
+    if (p.port == port) {
+      return std::find(p.handlers.begin(), p.handlers.end(), handler) != p.handlers.end();
+    }
+  }
+  return false;
+}
+
+bool HasRunningBackend(const ServiceRoute& route) {
+  return std::any_of(route.backends.begin(), route.backends.end(),
+                     [](const Backend& b) { return b.running; });
+}
+
+LoadBalancer::LoadBalancer(RouteEvents* events, std::chrono::milliseconds dead_skip)
+    : events_(events), dead_skip_(dead_skip) {}
+
+bool LoadBalancer::Eligible(const Backend& b, int destination_port,
+                            std::chrono::steady_clock::time_point now, int* host_port) const {
+  if (!b.running) return false;
+  auto port = b.host_ports.find(destination_port);
+  if (port == b.host_ports.end() || port->second <= 0) return false;
+  auto dead = dead_until_.find(port->second);
+  if (dead != dead_until_.end() && dead->second > now) return false;
+  *host_port = port->second;
+  return true;
+}
+
+std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int destination_port,
+                                                 const std::set<std::string>& exclude) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  const size_t n = route.backends.size();
+  const size_t start = n == 0 ? 0 : rotation_++ % n;
+  // Backends marked dead are tried only when no other one is left.
+  for (bool include_dead : {false, true}) {
+    int best_count = INT_MAX;
+    std::optional<BackendPick> best;
+    for (size_t k = 0; k < n; k++) {
+      const Backend& b = route.backends[(start + k) % n];
+      int host_port;
+      auto dead_after = include_dead ? std::chrono::steady_clock::time_point::max() : now;
+      if (!Eligible(b, destination_port, dead_after, &host_port) ||
+          exclude.count(b.instance_uuid)) {
+        continue;
+      }
+      auto it = connections_.find(b.instance_uuid);
+      int count = it == connections_.end() ? 0 : it->second;
+      if (count < best_count) {
+        best_count = count;
+        best = BackendPick{b.instance_uuid, host_port};
+      }
+    }
+    if (best) {
+      connections_[best->instance_uuid]++;
+      return best;
+    }
+  }
+  return std::nullopt;
+}
+
+void LoadBalancer::Unreserve(const BackendPick& pick) {
+  std::lock_guard lock(mu_);
+  auto it = connections_.find(pick.instance_uuid);
+  if (it != connections_.end() && --it->second <= 0) connections_.erase(it);
+}
+
+void LoadBalancer::Confirm(const BackendPick& pick) {
+  if (events_ != nullptr) events_->ConnectionOpened(pick.instance_uuid);
+}
+
+void LoadBalancer::Release(const BackendPick& pick) {
+  Unreserve(pick);
+  if (events_ != nullptr) events_->ConnectionClosed(pick.instance_uuid);
+}
+
+bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,
+                              const BackendPick& pick) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  bool found = false;
+  int others_min = INT_MAX;
+  for (const Backend& b : route.backends) {
+    int host_port;
+    if (!Eligible(b, destination_port, now, &host_port)) continue;
+    if (b.instance_uuid == pick.instance_uuid) {
+      found = host_port == pick.host_port;
+      continue;
+    }
+    auto it = connections_.find(b.instance_uuid);
+    others_min = std::min(others_min, it == connections_.end() ? 0 : it->second);
+  }
+  if (!found) return false;
+  auto mine = connections_.find(pick.instance_uuid);
+  int without_me = (mine == connections_.end() ? 1 : mine->second) - 1;
+  return without_me <= others_min;
+}
+
+void LoadBalancer::MarkDead(const BackendPick& pick) {
+  std::lock_guard lock(mu_);
+  dead_until_[pick.host_port] = std::chrono::steady_clock::now() + dead_skip_;
+}
+
+int LoadBalancer::Connections(const std::string& instance_uuid) const {
+  std::lock_guard lock(mu_);
+  auto it = connections_.find(instance_uuid);
+  return it == connections_.end() ? 0 : it->second;
+}
+
+}  // namespace ukc::proxy

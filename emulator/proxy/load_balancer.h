@@ -1,0 +1,61 @@
+// LoadBalancer: least-connections choice among a route's running backends. It counts the client
+// connections attached to each instance (the proxy reserves a slot before connecting, confirms it
+// once connected — which reports RouteEvents::ConnectionOpened — and releases it when the client
+// connection leaves the instance), and avoids a backend whose connect failed for a few seconds.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "proxy/route_table.h"
+
+namespace ukc::proxy {
+
+struct BackendPick {
+  std::string instance_uuid;
+  int host_port = 0;
+};
+
+class LoadBalancer {
+ public:
+  LoadBalancer(RouteEvents* events, std::chrono::milliseconds dead_skip);
+
+  // Reserves the running backend of `route` with the fewest connections that serves
+  // `destination_port` and is not in `exclude`; ties rotate. Backends marked dead are taken only
+  // when no other one is left.
+  std::optional<BackendPick> Reserve(const ServiceRoute& route, int destination_port,
+                                     const std::set<std::string>& exclude);
+  void Unreserve(const BackendPick& pick);  // the connect failed: no events
+  void Confirm(const BackendPick& pick);    // connected: RouteEvents::ConnectionOpened
+  void Release(const BackendPick& pick);    // gone: count down, RouteEvents::ConnectionClosed
+  // True when the attached `pick` is still a running backend of `route` and no other backend has
+  // fewer connections than it would have without this one (the connection may stay).
+  bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick);
+  void MarkDead(const BackendPick& pick);
+  int Connections(const std::string& instance_uuid) const;
+
+ private:
+  bool Eligible(const Backend& b, int destination_port, std::chrono::steady_clock::time_point now,
+                int* host_port) const;
+
+  RouteEvents* events_;
+  std::chrono::milliseconds dead_skip_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, int> connections_;                           // by instance uuid
+  std::unordered_map<int, std::chrono::steady_clock::time_point> dead_until_;  // by host port
+  unsigned rotation_ = 0;
+};
+
+// The destination (guest) port behind published `port` of `route`; 0 when not published.
+int DestinationPort(const ServiceRoute& route, int port);
+// Whether published `port` of `route` lists `handler`.
+bool HasHandler(const ServiceRoute& route, int port, const std::string& handler);
+// Whether `route` has a running backend.
+bool HasRunningBackend(const ServiceRoute& route);
+
+}  // namespace ukc::proxy

@@ -1,0 +1,92 @@
+// UpstreamConnect: pick, connect, fail over, wake. See upstream_connect.h for the contract.
+#include "proxy/upstream_connect.h"
+
+#include "log.h"
+
+namespace ukc::proxy {
+
+using boost::asio::ip::tcp;
+
+void UpstreamConnect::Start(const ProxyShared* shared, tcp::socket* socket, ServiceRoute route,
+                            int port, Done done) {
+  std::shared_ptr<UpstreamConnect> attempt(
+      new UpstreamConnect(shared, socket, std::move(route), port, std::move(done)));
+  attempt->Next();
+}
+
+UpstreamConnect::UpstreamConnect(const ProxyShared* shared, tcp::socket* socket, ServiceRoute route,
+                                 int port, Done done)
+    : shared_(shared),
+      socket_(socket),
+      route_(std::move(route)),
+      port_(port),
+      destination_port_(DestinationPort(route_, port)),
+      done_(std::move(done)),
+      timer_(socket->get_executor()) {}
+
+void UpstreamConnect::Next() {
+  std::optional<BackendPick> pick = shared_->balancer->Reserve(route_, destination_port_, failed_);
+  if (!pick) {
+    if (!failed_.empty()) return Finish(Outcome::kFailed);
+    if (HasRunningBackend(route_) || !route_.scale_to_zero || woken_) {
+      // Running backends that are all marked dead count as failed, not as absent.
+      return Finish(HasRunningBackend(route_) ? Outcome::kFailed : Outcome::kUnavailable);
+    }
+    woken_ = true;
+    auto self = shared_from_this();
+    shared_->waker->Wake(route_.group_uuid, socket_->get_executor(),
+                         [self](Status status, const ServiceRoute& route) {
+                           if (!status.ok()) {
+                             Log(LogLevel::kWarn, "proxy: wake " + self->route_.group_name + ": " +
+                                                      status.message());
+                             return self->Finish(Outcome::kUnavailable);
+                           }
+                           self->route_ = route;
+                           self->Next();
+                         });
+    return;
+  }
+  pick_ = *pick;
+  boost::system::error_code ignored;
+  socket_->close(ignored);
+  timed_out_ = false;
+  auto self = shared_from_this();
+  timer_.expires_after(shared_->connect_timeout);
+  timer_.async_wait([self](const boost::system::error_code& ec) {
+    if (ec) return;
+    self->timed_out_ = true;
+    boost::system::error_code ignore;
+    self->socket_->close(ignore);
+  });
+  socket_->async_connect(tcp::endpoint(boost::asio::ip::address_v4::loopback(),
+                                       static_cast<unsigned short>(pick_.host_port)),
+                         [self](const boost::system::error_code& ec) { self->OnConnected(ec); });
+}
+
+void UpstreamConnect::OnConnected(const boost::system::error_code& ec) {
+  timer_.cancel();
+  if (ec == boost::asio::error::operation_aborted && !timed_out_) {  // the session went away
+    shared_->balancer->Unreserve(pick_);
+    return Finish(Outcome::kFailed);
+  }
+  if (ec || timed_out_) {
+    Log(LogLevel::kDebug, "proxy: backend " + pick_.instance_uuid +
+                              " on 127.0.0.1:" + std::to_string(pick_.host_port) + ": " +
+                              (timed_out_ ? "connect timeout" : ec.message()));
+    shared_->balancer->Unreserve(pick_);
+    shared_->balancer->MarkDead(pick_);
+    failed_.insert(pick_.instance_uuid);
+    return Next();
+  }
+  boost::system::error_code ignored;
+  socket_->set_option(tcp::no_delay(true), ignored);
+  shared_->balancer->Confirm(pick_);
+  Finish(Outcome::kConnected);
+}
+
+void UpstreamConnect::Finish(Outcome outcome) {
+  Done done = std::move(done_);
+  done(outcome, pick_);
+}
+
+}  // namespace ukc::proxy

@@ -1,0 +1,58 @@
+// What every proxy session shares (ProxyShared), and UpstreamConnect: one attempt to attach a
+// client connection to a backend of a route — least-connections pick, TCP connect with a
+// timeout, fail-over to the other running backends (a refused backend is skipped for a while),
+// and, when the route has no running backend but scales to zero, a Wake through the Waker.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+
+#include "proxy/load_balancer.h"
+#include "proxy/route_table.h"
+#include "proxy/waker.h"
+
+namespace ukc::proxy {
+
+struct ProxyShared {
+  RouteTable* routes = nullptr;
+  LoadBalancer* balancer = nullptr;
+  Waker* waker = nullptr;
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds idle_timeout{120000};  // no progress on a connection: close it
+  int redirect_tls_port = 443;                     // port in redirect Locations (443: none)
+};
+
+class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
+ public:
+  enum class Outcome { kConnected, kUnavailable, kFailed };  // ok / 503 / 502
+  using Done = std::function<void(Outcome, const BackendPick&)>;
+
+  // Connects `*socket` (owned by the caller, who keeps it alive until `done`) to a backend
+  // serving published `port` of `route`. On kConnected the pick is confirmed in the balancer and
+  // the caller must Release it when the client connection leaves the backend.
+  static void Start(const ProxyShared* shared, boost::asio::ip::tcp::socket* socket,
+                    ServiceRoute route, int port, Done done);
+
+ private:
+  UpstreamConnect(const ProxyShared* shared, boost::asio::ip::tcp::socket* socket,
+                  ServiceRoute route, int port, Done done);
+  void Next();
+  void OnConnected(const boost::system::error_code& ec);
+  void Finish(Outcome outcome);
+
+  const ProxyShared* shared_;
+  boost::asio::ip::tcp::socket* socket_;
+  ServiceRoute route_;
+  int port_, destination_port_;
+  Done done_;
+  boost::asio::steady_timer timer_;
+  std::set<std::string> failed_;
+  BackendPick pick_;
+  bool woken_ = false, timed_out_ = false;
+};
+
+}  // namespace ukc::proxy

@@ -1,0 +1,190 @@
+// Service proxy over real sockets on 127.0.0.1 (ephemeral ports), plain HTTP side: keep-alive,
+// X-Forwarded-*, streamed bodies both ways, redirect, errors (404/400/431/502/503), least
+// connections, fail-over, Upgrade passthrough, raw TCP and scale-to-zero wake.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "proxy_test_util.h"
+
+namespace ukc::proxy::testing {
+namespace {
+
+const std::string kHost = "app.local.localhost";
+const api::ServicePort kHttp80{80, 8080, {"http"}};
+
+TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  auto c = Client::Plain(f.proxy->http_port());
+  REQUIRE(c);
+  for (int i = 0; i < 3; i++) {
+    c->Write("GET /k" + std::to_string(i) + " HTTP/1.1\r\nHost: App.Local.Localhost:7480\r\n\r\n");
+    auto r = c->ReadResponse();
+    CHECK(r.status == 200);
+    CHECK(r.body == "name=b0;path=/k" + std::to_string(i) +
+                        ";xff=127.0.0.1;proto=http;xhost=App.Local.Localhost:7480;body=");
+  }
+  CHECK(backend.accepted() == 1);  // one backend connection kept alive
+
+  // A chunked request body sent in pieces, then a chunked response streamed in parts.
+  c->Write("POST /up HTTP/1.1\r\nHost: " + kHost +
+           "\r\nX-Forwarded-For: 10.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  c->Write("lo\r\n6\r\n world\r\n0\r\n\r\n");
+  auto r = c->ReadResponse();
+  CHECK(r.status == 200);
+  CHECK(r.body.find("xff=10.0.0.1, 127.0.0.1;") != std::string::npos);
+  CHECK(r.body.find(";body=hello world") != std::string::npos);
+  c->Write("GET /stream HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  r = c->ReadResponse();
+  CHECK(r.status == 200);
+  CHECK(r.body == "part-0part-1part-2");
+  c->Write("POST /len HTTP/1.1\r\nHost: " + kHost + "\r\nContent-Length: 4\r\n\r\nab");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  c->Write("cd");
+  r = c->ReadResponse();
+  CHECK(r.body.find(";body=abcd") != std::string::npos);
+  CHECK(backend.accepted() == 1);
+  c.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.events.opened("g1-i0") == 1);
+  CHECK(f.events.closed("g1-i0") == 1);
+}
+
+TEST_CASE("proxy: a large body both ways on one keep-alive connection") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  auto c = Client::Plain(f.proxy->http_port());
+  std::string big(1 << 20, 'x');
+  for (int i = 0; i < 2; i++) {
+    std::thread writer([&] {
+      c->Write("PUT /big HTTP/1.1\r\nHost: " + kHost +
+               "\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big);
+    });
+    auto r = c->ReadResponse();
+    writer.join();
+    CHECK(r.status == 200);
+    CHECK(r.body.size() > big.size());
+    CHECK(r.body.compare(r.body.size() - big.size(), big.size(), big) == 0);
+  }
+  CHECK(backend.accepted() == 1);
+}
+
+TEST_CASE("proxy: redirect to https, unknown host, malformed and oversized requests") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost,
+                        {{443, 8080, {"http", "tls"}}, {80, 443, {"http", "redirect"}}},
+                        {backend.port()}));
+  auto r = Get(f.proxy->http_port(), kHost, "/x?y=1");
+  CHECK(r.status == 301);
+  CHECK(r.headers["location"] ==
+        "https://" + kHost + ":" + std::to_string(f.proxy->tls_port()) + "/x?y=1");
+
+  r = Get(f.proxy->http_port(), "nobody.local.localhost");
+  CHECK(r.status == 404);
+  CHECK(r.body.find("no service") != std::string::npos);
+
+  auto c = Client::Plain(f.proxy->http_port());
+  c->Write("GARBAGE\r\n\r\n");
+  CHECK(c->ReadResponse().status == 400);
+  CHECK(c->ClosedByPeer());
+
+  c = Client::Plain(f.proxy->http_port());
+  c->Write("GET / HTTP/1.1\r\nHost: " + kHost + "\r\nX-Big: " + std::string(70000, 'a'));
+  CHECK(c->ReadResponse().status == 431);
+  CHECK(backend.accepted() == 0);
+}
+
+TEST_CASE("proxy: least connections spreads over two backends") {
+  TestBackend a("a"), b("b");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {a.port(), b.port()}));
+  std::vector<std::unique_ptr<Client>> clients;
+  std::map<std::string, int> served;
+  for (int i = 0; i < 10; i++) {
+    clients.push_back(Client::Plain(f.proxy->http_port()));
+    clients.back()->Write("GET / HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    served[clients.back()->ReadResponse().body.substr(0, 6)]++;
+  }
+  CHECK(served["name=a"] == 5);
+  CHECK(served["name=b"] == 5);
+  CHECK(f.proxy->balancer().Connections("g1-i0") == 5);
+  CHECK(f.proxy->balancer().Connections("g1-i1") == 5);
+  clients.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(f.proxy->balancer().Connections("g1-i0") == 0);
+}
+
+TEST_CASE("proxy: a dead backend fails over; none left gives 502; none running gives 503") {
+  TestBackend alive("alive");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {RefusedPort(), alive.port()}));
+  for (int i = 0; i < 4; i++) {
+    auto r = Get(f.proxy->http_port(), kHost);
+    CHECK(r.status == 200);
+    CHECK(r.body.substr(0, 10) == "name=alive");
+  }
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {RefusedPort()}));
+  auto r = Get(f.proxy->http_port(), kHost);
+  CHECK(r.status == 502);
+  CHECK(r.body.find("no instance") != std::string::npos);
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {alive.port()}, /*running=*/false));
+  CHECK(Get(f.proxy->http_port(), kHost).status == 503);
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {}));
+  CHECK(Get(f.proxy->http_port(), kHost).status == 503);
+}
+
+TEST_CASE("proxy: scale-to-zero route is woken, then served") {
+  TestBackend backend("woken");
+  ProxyFixture f;
+  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()}, /*running=*/false);
+  route.scale_to_zero = true;
+  f.table.Put(route);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 3; i++) {
+    threads.emplace_back([&] { ok += Get(f.proxy->http_port(), kHost).status == 200; });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(ok == 3);
+  CHECK(f.events.wakes == 1);  // the waiting connections shared one wake
+}
+
+TEST_CASE("proxy: Upgrade switches to a byte splice") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  auto c = Client::Plain(f.proxy->http_port());
+  c->Write("GET /ws HTTP/1.1\r\nHost: " + kHost +
+           "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+  auto r = c->ReadResponse();
+  REQUIRE(r.status == 101);
+  c->Write("ping");
+  CHECK(c->ReadSome() == "ws:ping");
+  c->Write("again");
+  CHECK(c->ReadSome() == "ws:again");
+}
+
+TEST_CASE("proxy: a port without handlers is a raw TCP splice on a mapped port") {
+  TestBackend echo("echo", /*raw=*/true);
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {{9, 8080, {}}}, {echo.port()}));
+  f.proxy->SyncListeners();
+  int port = f.proxy->ListenPortFor(9);
+  REQUIRE(port > 0);
+  CHECK(port != 9);  // privileged: mapped
+  auto c = Client::Plain(port);
+  REQUIRE(c);
+  c->Write("hello");
+  CHECK(c->ReadSome() == "echo:hello");
+  f.table.Remove("g1");
+  f.proxy->SyncListeners();
+  CHECK(f.proxy->ListenPortFor(9) == 0);
+}
+
+}  // namespace
+}  // namespace ukc::proxy::testing
