@@ -330,6 +330,12 @@ Status InstanceController::Stop(const std::string& user, const std::string& uuid
     }
   }
   auto it = records_.find(id);  // a forced stop of a delete-on-stop instance removes it
+  if (it != records_.end() && it->second->delete_on_stop() && !it->second->active() &&
+      it->second->view.state == api::kStateStopped) {  // stopped before its VM ever ran
+    (void)store_->Delete(id);
+    RemoveLocked(id);
+    it = records_.end();
+  }
   if (it == records_.end()) {
     out->state = api::kStateStopped;
     return Status::Ok();

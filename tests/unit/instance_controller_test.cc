@@ -197,6 +197,16 @@ TEST_CASE("controller: delete-on-stop instances go away when they stop") {
     std::this_thread::sleep_for(milliseconds(5));
   }
   CHECK(f.controller->List("alice").empty());
+  // Stopped before its VM ever ran (a slow boot): gone as well.
+  vmm::FakeScript slow;
+  slow.boot_delay = milliseconds(5000);
+  f.vmm.SetDefaultScript(slow);
+  api::Instance early = f.Create(q);
+  REQUIRE(f.controller->Stop("alice", early.uuid, "", {}, &previous, &early).ok());
+  for (int n = 0; n < 200 && !f.controller->List("alice").empty(); ++n) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  CHECK(f.controller->List("alice").empty());
   q.restart_policy = "always";
   std::vector<api::Instance> created;
   CHECK(f.controller->Create("alice", q, &created).kind() == Status::Kind::kInvalidArgument);
