@@ -6,6 +6,25 @@ namespace ukc::platform {
 
 using nlohmann::json;
 
+api::ErrorCode ItemErrorCode(const Status& s) {
+  switch (s.kind()) {
+    case Status::Kind::kNotFound:
+      return api::ErrorCode::kNotFound;
+    case Status::Kind::kAlreadyExists:
+      return api::ErrorCode::kAlreadyExists;
+    case Status::Kind::kInvalidArgument:
+      return api::ErrorCode::kInvalid;
+    case Status::Kind::kUnavailable:
+      return api::ErrorCode::kTimedOut;
+    case Status::Kind::kTooLarge:
+      return api::ErrorCode::kQuota;
+    case Status::Kind::kPermissionDenied:
+      return api::ErrorCode::kNotAllowed;
+    default:
+      return api::ErrorCode::kFailedOperation;
+  }
+}
+
 int64_t ApiCall::elapsed_us() const {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                started)

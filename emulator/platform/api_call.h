@@ -6,9 +6,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/envelope.h"
+#include "base/status.h"
 #include "http/exchange.h"
 
 namespace ukc::platform {
+
+// The per-item error code for a failed operation (one mapping for every endpoint): NotFound 8,
+// AlreadyExists 23, InvalidArgument 7, Unavailable = timed out 12, TooLarge = quota 19,
+// PermissionDenied = not allowed 14, anything else 10 (failed operation).
+api::ErrorCode ItemErrorCode(const Status& s);
 
 struct ApiCall {
   static constexpr size_t kMaxBody = size_t{1} << 20;

@@ -127,9 +127,6 @@ Status InstanceController::CheckCreate(const std::string& user,
   if (q.wait_timeout_ms && *q.wait_timeout_ms != 0 && !q.autostart.value_or(false)) {
     return Status::InvalidArgument("wait_timeout_ms requires autostart");
   }
-  if (q.volumes && !q.volumes->empty()) {
-    return Status::PermissionDenied("Volumes are not supported by ukc-emu");
-  }
   (void)user;
   return Status::Ok();
 }

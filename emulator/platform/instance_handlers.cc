@@ -19,27 +19,8 @@ namespace {
 constexpr int64_t kLogMaxLimit = 16383;
 constexpr int64_t kForeverMs = 3600 * 1000;  // "-1 = largest possible" waits
 
-api::ErrorCode CodeFor(const Status& s) {
-  switch (s.kind()) {
-    case Status::Kind::kNotFound:
-      return api::ErrorCode::kNotFound;
-    case Status::Kind::kAlreadyExists:
-      return api::ErrorCode::kAlreadyExists;
-    case Status::Kind::kInvalidArgument:
-      return api::ErrorCode::kInvalid;
-    case Status::Kind::kUnavailable:
-      return api::ErrorCode::kTimedOut;
-    case Status::Kind::kTooLarge:
-      return api::ErrorCode::kQuota;
-    case Status::Kind::kPermissionDenied:
-      return api::ErrorCode::kNotSupported;
-    default:
-      return api::ErrorCode::kFailedOperation;
-  }
-}
-
 json ItemFailure(const Status& s, const Target& t) {
-  return api::ItemError(CodeFor(s), s.message(), t.Identity());
+  return api::ItemError(ItemErrorCode(s), s.message(), t.Identity());
 }
 
 std::chrono::steady_clock::time_point DeadlineAfter(int64_t ms) {
@@ -166,6 +147,7 @@ void ApiService::CreateInstances(Call& call) {
   if (!api::ParseCreateInstanceRequest(body, &request, &error, &unsupported)) {
     return call.Fail(400, error);
   }
+  if (unsupported.empty() && request.volumes && !request.volumes->empty()) unsupported = "volumes";
   if (!unsupported.empty()) {
     return call.RespondItems(
         "instances",
@@ -176,8 +158,8 @@ void ApiService::CreateInstances(Call& call) {
   Status s = instances_->Create(call.user, request, &created);
   if (!s.ok()) {
     json identity = request.name ? json{{"name", *request.name}} : json::object();
-    return call.RespondItems("instances",
-                             json::array({api::ItemError(CodeFor(s), s.message(), identity)}));
+    return call.RespondItems(
+        "instances", json::array({api::ItemError(ItemErrorCode(s), s.message(), identity)}));
   }
   int64_t wait_ms = request.wait_timeout_ms.value_or(request.timeout_s.value_or(0) * 1000);
   if (wait_ms != 0) {

@@ -19,25 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-api::ErrorCode ServiceCodeFor(const Status& s) {
-  switch (s.kind()) {
-    case Status::Kind::kNotFound:
-      return api::ErrorCode::kNotFound;
-    case Status::Kind::kAlreadyExists:
-      return api::ErrorCode::kAlreadyExists;
-    case Status::Kind::kInvalidArgument:
-      return api::ErrorCode::kInvalid;
-    case Status::Kind::kTooLarge:
-      return api::ErrorCode::kQuota;
-    case Status::Kind::kPermissionDenied:
-      return api::ErrorCode::kNotAllowed;
-    default:
-      return api::ErrorCode::kFailedOperation;
-  }
-}
-
 json Failure(const Status& s, const json& identity) {
-  return api::ItemError(ServiceCodeFor(s), s.message(), identity);
+  return api::ItemError(ItemErrorCode(s), s.message(), identity);
 }
 
 json Success(const api::ServiceGroup& g) {

@@ -194,6 +194,8 @@ api g1 POST /v1/instances "{\"image\":\"$IMG\",\"service_group\":{\"services\":[
 last_item_error "create: port rules (8080 with http)" 7 "8080"
 api g1 POST /v1/instances '{"autostart":true}'
 last_item_error "create: no image" 7 "image"
+api g1 POST /v1/instances "{\"image\":\"$IMG\",\"volumes\":[{\"name\":\"data\",\"at\":\"/data\"}]}"
+last_item_error "create: volumes are not emulated" 1 "volumes"
 unchanged "forbidden combinations"
 
 # --- identity errors ------------------------------------------------------------------------------
