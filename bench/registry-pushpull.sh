@@ -47,6 +47,7 @@ DIST_PID=$!
 UKC_DATA="$SCRATCH/ukc-data"
 rm -rf "$UKC_DATA"
 "$UKC_EMU" up --data-dir "$UKC_DATA" --registry-addr 127.0.0.1:0 --api-addr 127.0.0.1:0 \
+  --proxy-http-addr 127.0.0.1:0 --proxy-tls-addr 127.0.0.1:0 \
   --log-level warn >"$SCRATCH/ukc-emu.log" 2>&1 &
 UKC_PID=$!
 stop() { kill "$DIST_PID" "$UKC_PID" 2>/dev/null || true; wait 2>/dev/null || true; }

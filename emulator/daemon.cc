@@ -19,6 +19,9 @@
 #include "platform/registry_image_source.h"
 #include "platform/service_group_store.h"
 #include "platform/service_registry.h"
+#include "proxy/certificate_authority.h"
+#include "proxy/route_table.h"
+#include "proxy/service_proxy.h"
 #include "registry/registry_service.h"
 #include "registry/registry_store.h"
 #include "store/data_dir.h"
@@ -26,6 +29,7 @@
 #include "store/user_store.h"
 #include "vmm/accel_probe.h"
 #include "vmm/fake_vmm.h"
+#include "vmm/guest_port_probe.h"
 #include "vmm/image_loader.h"
 #include "vmm/qemu_vmm.h"
 
@@ -132,6 +136,11 @@ int RunDaemon(const DaemonOptions& options) {
   controller_options.instances_dir = data_dir.root() / "instances";
   controller_options.limits = options.limits;
   controller_options.services = &services;
+  proxy::RouteTable routes;
+  controller_options.routes = &routes;
+  if (options.vmm != "fake") {
+    controller_options.port_ready = [](int port) { return vmm::GuestPortListening(port); };
+  }
   platform::InstanceController instances(vmm.get(), &clock, &instance_store, &image_source,
                                          controller_options);
   if (Status s = instances.Recover(); !s.ok()) return Fail(s);
@@ -144,12 +153,23 @@ int RunDaemon(const DaemonOptions& options) {
   http::Server api_server("api", [&](http::Exchange& ex) { api_service.Handle(ex); });
   if (Status s = registry_server.Listen(options.registry_address); !s.ok()) return Fail(s);
   if (Status s = api_server.Listen(options.api_address); !s.ok()) return Fail(s);
+  proxy::CertificateAuthority ca(data_dir.root() / "ca");
+  if (Status s = ca.Open(); !s.ok()) return Fail(s);
+  proxy::ServiceProxyOptions proxy_options;
+  proxy_options.http_address = options.proxy_http_address;
+  proxy_options.tls_address = options.proxy_tls_address;
+  proxy_options.threads = options.proxy_threads;
+  proxy::ServiceProxy service_proxy(&routes, &instances, &ca, proxy_options);
+  if (Status s = service_proxy.Start(); !s.ok()) return Fail(s);
   registry_server.Start();
   api_server.Start();
 
   nlohmann::json info = {{"pid", getpid()},
                          {"registry_addr", registry_server.address()},
                          {"api_addr", api_server.address()},
+                         {"proxy_http_port", service_proxy.http_port()},
+                         {"proxy_tls_port", service_proxy.tls_port()},
+                         {"ca_cert", ca.cert_path().string()},
                          {"started_at", static_cast<int64_t>(std::time(nullptr))}};
   if (Status s = store::WriteFileAtomically(data_dir.daemon_info(), info.dump() + "\n"); !s.ok()) {
     return Fail(s);
@@ -157,6 +177,10 @@ int RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo, "ukc-emu up: data dir " + data_dir.root().string());
   Log(LogLevel::kInfo, "registry  http://" + registry_server.address() + "/v2/");
   Log(LogLevel::kInfo, "api       http://" + api_server.address() + "/v1");
+  Log(LogLevel::kInfo, "proxy     http :" + std::to_string(service_proxy.http_port()) +
+                           " (stands for 80), https :" +
+                           std::to_string(service_proxy.tls_port()) + " (443), services at " +
+                           "<name>." + options.metro + ".localhost; CA " + ca.cert_path().string());
   Log(LogLevel::kInfo,
       "vmm       " + (options.vmm == "fake"
                           ? std::string("fake (UKC_VMM=fake: no real VMs)")
@@ -181,6 +205,7 @@ int RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo,
       std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
   api_server.Stop();
+  service_proxy.Stop();
   instances.Shutdown();
   registry_server.Stop();
   Log(LogLevel::kInfo, "stopped");

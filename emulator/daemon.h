@@ -1,4 +1,4 @@
-// `ukc-emu up`: opens the data dir, starts the registry and API listeners, writes
+// `ukc-emu up`: opens the data dir, starts the registry, API and service proxy listeners, writes
 // run/daemon.json with the addresses actually bound, and runs until SIGINT/SIGTERM, then stops
 // listeners (in-flight requests fail cleanly), stops every instance (a platform stop) and exits.
 #pragma once
@@ -23,6 +23,11 @@ struct DaemonOptions {
   std::string vmm = "qemu";
   // Service FQDNs are <label>.<metro>.localhost (*.localhost resolves to the loopback address).
   std::string metro = "local";
+  // The service proxy: HTTP stands for published port 80, TLS for 443 (certificates from the
+  // local CA in <data dir>/ca/); other published ports listen on their own number when ≥ 1024.
+  std::string proxy_http_address = "127.0.0.1:7480";
+  std::string proxy_tls_address = "127.0.0.1:7443";
+  int proxy_threads = 2;
 };
 
 // Blocks until a stop signal; returns the process exit code.

@@ -1,5 +1,5 @@
 // ukc-emu: Unikraft Cloud in a box. `up` runs the daemon; `env` prints the exports a client
-// needs; `user add|list` manages users and their tokens.
+// needs; `ca` prints the local CA; `user add|list` manages users and their tokens.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "daemon.h"
 #include "log.h"
+#include "proxy/certificate_authority.h"
 #include "store/data_dir.h"
 #include "store/database.h"
 #include "store/user_store.h"
@@ -58,6 +59,32 @@ int PrintEnv(const std::string& data_dir_flag, const std::string& user) {
   std::cout << "export UKC_TOKEN=" << ukc::auth::EncodeToken(*credentials) << "\n"
             << "export UKC_METRO=http://" << api << "/v1\n"
             << "export UKC_REGISTRY=" << registry << "\n";
+  return 0;
+}
+
+// The CA the service proxy's certificates chain to (created here if the daemon has not yet).
+int PrintCa(const std::string& data_dir_flag, bool path_only) {
+  ukc::store::DataDir data_dir(data_dir_flag.empty() ? ukc::store::DataDir::DefaultRoot()
+                                                     : std::filesystem::path(data_dir_flag));
+  ukc::proxy::CertificateAuthority ca(data_dir.root() / "ca");
+  if (Status s = data_dir.Create(); !s.ok() || !(s = ca.Open()).ok()) {
+    std::cerr << "ukc-emu: " << s.ToString() << "\n";
+    return 1;
+  }
+  std::string path = ca.cert_path().string();
+  if (path_only) {
+    std::cout << path << "\n";
+    return 0;
+  }
+  std::cout << "CA certificate: " << path << "\n\n"
+            << "The service proxy's https listener (127.0.0.1:7443, stands for 443) presents\n"
+            << "certificates for <service>.<metro>.localhost signed by this CA. Trust it:\n"
+            << "  curl:     curl --cacert " << path << " https://<fqdn>:7443/\n"
+            << "  system:   sudo cp " << path
+            << " /usr/local/share/ca-certificates/ukc-emu.crt && sudo update-ca-certificates\n"
+            << "  Node.js:  NODE_EXTRA_CA_CERTS=" << path << "\n"
+            << "  Python:   SSL_CERT_FILE=" << path << " (or REQUESTS_CA_BUNDLE for requests)\n"
+            << "  browsers: import it as an authority (Firefox: Settings > Certificates)\n";
   return 0;
 }
 
@@ -120,6 +147,15 @@ int main(int argc, char** argv) try {
                   v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == v.npos;
         return ok ? std::string() : "a DNS label of [a-z0-9-]";
       });
+  up->add_option("--proxy-http-addr", options.proxy_http_address,
+                 "service proxy HTTP listen address (stands for port 80; port 0: any)")
+      ->capture_default_str();
+  up->add_option("--proxy-tls-addr", options.proxy_tls_address,
+                 "service proxy TLS listen address (stands for port 443; port 0: any)")
+      ->capture_default_str();
+  up->add_option("--proxy-threads", options.proxy_threads, "service proxy I/O threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   if (const char* vmm = std::getenv("UKC_VMM")) options.vmm = vmm;
   up->add_option("--log-level", log_level, "debug|info|warn|error (debug logs every request)")
       ->capture_default_str();
@@ -128,6 +164,11 @@ int main(int argc, char** argv) try {
   auto* env = app.add_subcommand("env", "print the exports for UKC_TOKEN, UKC_METRO, UKC_REGISTRY");
   env->add_option("--data-dir", data_dir, "data directory");
   env->add_option("--user", env_user, "whose token to print")->capture_default_str();
+
+  auto* ca = app.add_subcommand("ca", "print the local CA certificate's path and how to trust it");
+  ca->add_option("--data-dir", data_dir, "data directory");
+  bool ca_path_only = false;
+  ca->add_flag("--path", ca_path_only, "print only the path");
 
   auto* user = app.add_subcommand("user", "manage users");
   user->require_subcommand(1);
@@ -166,6 +207,7 @@ int main(int argc, char** argv) try {
     return ukc::RunDaemon(options);
   }
   if (*env) return PrintEnv(data_dir, env_user);
+  if (*ca) return PrintCa(data_dir, ca_path_only);
   if (*user_add) return AddUser(data_dir, new_user);
   if (*user_list) return ListUsers(data_dir);
   return exit_code;  // set by a subcommand's callback

@@ -43,7 +43,16 @@ bool IsLive(const InstanceRecord& r) {
 
 InstanceController::InstanceController(vmm::Vmm* vmm, vmm::Clock* clock, InstanceStore* store,
                                        ImageSource* images, ControllerOptions options)
-    : vmm_(vmm), clock_(clock), store_(store), images_(images), options_(std::move(options)) {
+    : vmm_(vmm),
+      clock_(clock),
+      store_(store),
+      images_(images),
+      options_(std::move(options)),
+      connections_([clock] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   clock->Now().time_since_epoch())
+            .count();
+      }) {
   if (!options_.unix_ms) {
     options_.unix_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -317,7 +326,13 @@ Status InstanceController::Stop(const std::string& user, const std::string& uuid
     r->view.restart.reset();
   }
   std::string id = r->view.uuid;
-  if (r->active() && (r->stop_request == 0 || options.force)) {
+  if (r->view.state == api::kStateStandby && !r->active() && !r->parking) {
+    r->view.state = api::kStateStopped;  // a standby instance stops for good
+    r->view.stop_reason = api::kStopUser | api::kStopPlatform;
+    r->standby_snapshot = false;
+    std::error_code ec;
+    std::filesystem::remove(SnapshotPath(id), ec);
+  } else if (r->active() && (r->stop_request == 0 || options.force)) {
     if (options.drain_timeout_ms != 0 && !options.force && !r->launch_pending) {
       int64_t drain = options.drain_timeout_ms < 0 ? 3600000 : options.drain_timeout_ms;
       r->drain_until_ms = NowMs() + drain;
@@ -374,6 +389,8 @@ void InstanceController::ArchiveConsoleLocked(const std::string& uuid) {
 
 void InstanceController::RemoveLocked(const std::string& uuid) {
   if (auto it = records_.find(uuid); it != records_.end()) LeaveGroupLocked(*it->second);
+  connections_.Forget(uuid);
+  routes_dirty_ = true;
   std::error_code ec;
   std::filesystem::remove_all(options_.instances_dir / uuid, ec);
   records_.erase(uuid);

@@ -21,10 +21,12 @@
 #include <thread>
 
 #include "api/instance.h"
+#include "platform/connection_tracker.h"
 #include "platform/instance_record.h"
 #include "platform/instance_store.h"
 #include "platform/quota_limits.h"
 #include "platform/service_registry.h"
+#include "proxy/route_table.h"
 #include "vmm/clock.h"
 #include "vmm/vmm.h"
 
@@ -56,6 +58,12 @@ struct ControllerOptions {
   std::function<int64_t()> unix_ms;              // wall clock; default: system_clock
   // Service groups (instance_groups.cc): without a registry, a create with service_group fails.
   ServiceRegistry* services = nullptr;
+  // The service proxy's routes (instance_routes.cc), kept in step with the groups and their
+  // running instances; null = no proxy.
+  proxy::RouteTable* routes = nullptr;
+  // Whether a guest port really takes connections (QEMU's user networking accepts on the host
+  // side even when nothing listens in the guest). A cold-booted wake waits for it. Null: ready.
+  std::function<bool(int host_port)> port_ready;
 };
 
 // The service group an instance create names (ukc-api.md §4.2): an existing one by uuid or name,
@@ -83,11 +91,11 @@ struct Usage {
       service_groups = 0;
 };
 
-class InstanceController {
+class InstanceController : public proxy::RouteEvents {
  public:
   InstanceController(vmm::Vmm* vmm, vmm::Clock* clock, InstanceStore* store, ImageSource* images,
                      ControllerOptions options);
-  ~InstanceController();
+  ~InstanceController() override;
 
   // Loads the stored instances. Ones that were not stopped have lost their VM (VMs do not outlive
   // the daemon): they are recorded as stopped by the platform (stop_reason 4).
@@ -127,6 +135,16 @@ class InstanceController {
 
   void Tick();  // one supervisor pass (the thread calls it; tests may too)
 
+  // proxy::RouteEvents (instance_routes.cc): connection counts feed scale-to-zero, draining and
+  // metrics; Wake starts (or restores) a standby instance of the group for a waiting connection.
+  void ConnectionOpened(const std::string& instance_uuid) override;
+  void ConnectionClosed(const std::string& instance_uuid) override;
+  Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
+              proxy::ServiceRoute* route) override;
+  ConnectionCounts ConnectionsOf(const std::string& instance_uuid) const {
+    return connections_.Get(instance_uuid);
+  }
+
  private:
   using Records = std::map<std::string, std::unique_ptr<InstanceRecord>>;
   InstanceRecord* FindLocked(const std::string& user, const std::string& uuid,
@@ -155,6 +173,18 @@ class InstanceController {
   void ArchiveConsoleLocked(const std::string& uuid);
   void LauncherLoop();
   void SupervisorLoop();
+  // instance_routes.cc: one group's route; PublishRoutesLocked puts what changed.
+  proxy::ServiceRoute RouteLocked(const api::ServiceGroup& group);
+  void PublishRoutesLocked();
+  // instance_standby.cc: scale-to-zero. CheckIdleLocked parks an idle instance: stateless →
+  // graceful stop, stateful → the parker thread snapshots it; either ends in standby (reason 7).
+  void CheckIdleLocked(InstanceRecord* r);
+  void ParkLocked(InstanceRecord* r);
+  bool FinishParkLocked(InstanceRecord* r, const vmm::VmStatus& status);
+  void ParkerLoop();
+  std::filesystem::path SnapshotPath(const std::string& uuid) const {
+    return options_.instances_dir / uuid / "standby.snapshot";
+  }
   Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id);
   int64_t NowMs() const { return options_.unix_ms(); }
 
@@ -168,10 +198,15 @@ class InstanceController {
   std::condition_variable changed_;   // any state change (waiters, launcher)
   Records records_;                   // by uuid
   std::deque<std::string> launches_;  // uuids with launch_pending, in order
+  std::deque<std::string> parks_;     // uuids of stateful instances to snapshot into standby
+  ConnectionTracker connections_;
+  bool routes_dirty_ = true;
+  uint64_t routes_seen_generation_ = ~uint64_t{0};
+  std::map<std::string, proxy::ServiceRoute> published_;  // by group uuid
   int64_t next_sequence_ = 1;
   int next_network_index_ = 1;
   bool stopping_ = false;
-  std::thread launcher_, supervisor_;
+  std::thread launcher_, supervisor_, parker_;
 };
 
 }  // namespace ukc::platform

@@ -424,7 +424,8 @@ void ApiService::InstanceMetrics(Call& call, const std::string& path_id) {
     }
     int64_t rss = 0, cpu_ms = 0;
     ProcessMetrics(instances_->ProcessOf(call.user, i.uuid), &rss, &cpu_ms);
-    // Network and request counters come from the service proxy: zero until traffic passes it.
+    // Connection counts come from the service proxy; byte and packet counters are not kept.
+    ConnectionCounts conns = instances_->ConnectionsOf(i.uuid);
     items.push_back({{"status", "success"},
                      {"uuid", i.uuid},
                      {"name", i.name},
@@ -442,10 +443,10 @@ void ApiService::InstanceMetrics(Call& call, const std::string& path_id) {
                      {"rx_packets", 0},
                      {"tx_bytes", 0},
                      {"tx_packets", 0},
-                     {"nconns", 0},
+                     {"nconns", conns.open},
                      {"nreqs", 0},
                      {"nqueued", 0},
-                     {"ntotal", 0}});
+                     {"ntotal", conns.total}});
   }
   call.RespondItems("instances", std::move(items));
 }

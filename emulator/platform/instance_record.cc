@@ -31,7 +31,8 @@ json RecordToJson(const InstanceRecord& r) {
           {"stop_request", r.stop_request},
           {"launch_pending", r.launch_pending},
           {"restarting", r.restarting},
-          {"drain_until_ms", r.drain_until_ms}};
+          {"drain_until_ms", r.drain_until_ms},
+          {"standby_snapshot", r.standby_snapshot}};
 }
 
 bool RecordFromJson(const json& j, InstanceRecord* out) {
@@ -56,6 +57,7 @@ bool RecordFromJson(const json& j, InstanceRecord* out) {
     out->launch_pending = j.value("launch_pending", false);
     out->restarting = j.value("restarting", false);
     out->drain_until_ms = j.value("drain_until_ms", int64_t{0});
+    out->standby_snapshot = j.value("standby_snapshot", false);
   } catch (const json::exception&) {
     return false;
   }

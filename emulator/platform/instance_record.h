@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -34,6 +35,14 @@ struct InstanceRecord {
   bool restarting = false;        // the pending launch is a policy restart
   int64_t drain_until_ms = 0;     // draining: stop when connections end or at this unix ms
   int64_t launch_generation = 0;  // not persisted: tells a launch in flight it was superseded
+  // Scale-to-zero. `standby_snapshot`: the standby instance's VM state is saved in
+  // <instance dir>/standby.snapshot and its next launch restores it (stateful). Not persisted:
+  // `parking` while the parker stops or snapshots the VM on its way to standby; `host_ports`
+  // where the running VM's guest ports are reachable (the proxy's backends).
+  bool standby_snapshot = false;
+  bool parking = false;
+  std::map<int, int> host_ports;
+  int64_t active_at_ms = 0;  // not persisted: monotonic ms it became running (idle basis)
   // Not persisted: bumped on every change; the cached ToJson text of `view` (split around its
   // uptime_ms value, which changes while running) is valid for `json_revision`.
   int64_t revision = 0, json_revision = -1;

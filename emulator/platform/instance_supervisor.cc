@@ -60,6 +60,7 @@ int64_t RestartDelayMs(int attempt) {
 
 void InstanceController::PersistLocked(InstanceRecord& r) {
   r.revision++;
+  routes_dirty_ = true;
   if (Status s = store_->Put(r); !s.ok()) {
     Log(LogLevel::kError, "instance " + r.view.uuid + ": cannot persist: " + s.ToString());
   }
@@ -131,6 +132,12 @@ void InstanceController::RecordStopLocked(InstanceRecord* r, const vmm::VmStatus
   v.stopped_at = Rfc3339(now);
   if (booted) r->uptime_before_ms += std::max<int64_t>(0, now - r->running_since_ms);
   v.state = api::kStateStopped;
+  r->host_ports.clear();
+  if (FinishParkLocked(r, status)) {  // scale-to-zero: standby
+    r->running_since_ms = 0;
+    r->stop_request = 0;
+    return;
+  }
   if (requested == 0 && status.stop_reason != "app-exit") {
     Log(LogLevel::kInfo, "instance " + v.name + " stopped: " + status.stop_reason);
   }
@@ -171,6 +178,8 @@ void InstanceController::FollowVmLocked(InstanceRecord* r) {
       if (v.state == api::kStateStarting) {
         v.state = api::kStateRunning;
         r->running_since_ms = NowMs();
+        r->active_at_ms = connections_.NowMs();
+        r->host_ports = status.host_ports;
         v.boot_time_us = status.boot_time_us;
         PersistLocked(*r);
       }
@@ -209,18 +218,24 @@ void InstanceController::Tick() {
     auto it = records_.find(uuid);
     if (it == records_.end()) continue;
     InstanceRecord* r = it->second.get();
-    if (r->view.state == api::kStateDraining && r->drain_until_ms > 0) {
-      // No proxied connections are tracked yet: draining ends at once (or at its deadline).
+    if (r->view.state == api::kStateDraining && r->drain_until_ms > 0 &&
+        (connections_.Get(uuid).open == 0 || now >= r->drain_until_ms)) {
+      // Draining ends when the proxied connections have closed, or at its deadline.
       StopLocked(r, api::kStopUser | api::kStopPlatform, false);
       PersistLocked(*r);
     }
     if (!r->vm_id.empty()) {
       FollowVmLocked(r);
+      if (records_.count(uuid)) CheckIdleLocked(r);
     } else if (r->restart_at_ms > 0 && r->restart_at_ms <= now && !r->launch_pending) {
       r->restart_at_ms = 0;
       RequestLaunchLocked(r, true);
       PersistLocked(*r);
     }
+  }
+  if (options_.services && (routes_dirty_ || options_.services->generation() !=
+                                                 routes_seen_generation_)) {
+    PublishRoutesLocked();
   }
 }
 
@@ -240,6 +255,8 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id)
   spec.grow_memory_to_fit = true;
   spec.vcpus = r.view.vcpus;
   for (const auto& s : r.services) {
+    // A redirect's destination is the published https port, not a port of the guest.
+    if (std::find(s.handlers.begin(), s.handlers.end(), "redirect") != s.handlers.end()) continue;
     if (std::find(spec.guest_ports.begin(), spec.guest_ports.end(), s.destination_port) ==
         spec.guest_ports.end()) {
       spec.guest_ports.push_back(s.destination_port);
@@ -247,8 +264,19 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id)
   }
   spec.stop_timeout = options_.stop_timeout;
   spec.instance_dir = options_.instances_dir / r.view.uuid;
+  std::error_code ec;
+  if (r.standby_snapshot && std::filesystem::exists(SnapshotPath(r.view.uuid), ec)) {
+    spec.restore_from = SnapshotPath(r.view.uuid);  // stateful scale-to-zero: resume
+  }
   vmm::VmStatus status;
-  if (Status s = vmm_->Launch(spec, &status); !s.ok()) return s;
+  Status s = vmm_->Launch(spec, &status);
+  if (!s.ok() && !spec.restore_from.empty()) {
+    Log(LogLevel::kWarn, "instance " + r.view.name + ": cannot restore its snapshot (" +
+                             s.ToString() + "); booting it instead");
+    spec.restore_from.clear();
+    s = vmm_->Launch(spec, &status);
+  }
+  if (!s.ok()) return s;
   *vm_id = spec.id;
   return Status::Ok();
 }
@@ -295,6 +323,7 @@ void InstanceController::LauncherLoop() {
       PersistLocked(*r);
     } else {
       r->vm_id = vm_id;
+      r->standby_snapshot = false;
       FollowVmLocked(r);  // persists once the VM's state moves on
     }
   }
@@ -324,7 +353,8 @@ Status InstanceController::Recover() {
     next_sequence_ = std::max(next_sequence_, record.sequence + 1);
     next_network_index_ = std::max(next_network_index_, record.network_index + 1);
     auto r = std::make_unique<InstanceRecord>(std::move(record));
-    if (r->view.state != api::kStateStopped || r->active()) {
+    bool standby = r->view.state == api::kStateStandby && !r->active();
+    if ((r->view.state != api::kStateStopped || r->active()) && !standby) {
       // Its VM ended with the previous daemon: a platform-initiated stop.
       r->view.state = api::kStateStopped;
       r->view.stop_reason = api::kStopPlatform;
@@ -347,6 +377,7 @@ Status InstanceController::Recover() {
 void InstanceController::StartThreads() {
   launcher_ = std::thread([this] { LauncherLoop(); });
   supervisor_ = std::thread([this] { SupervisorLoop(); });
+  parker_ = std::thread([this] { ParkerLoop(); });
 }
 
 void InstanceController::Shutdown() {
@@ -358,6 +389,7 @@ void InstanceController::Shutdown() {
   }
   if (launcher_.joinable()) launcher_.join();
   if (supervisor_.joinable()) supervisor_.join();
+  if (parker_.joinable()) parker_.join();
   std::lock_guard lock(mu_);
   std::vector<std::string> uuids;
   for (const auto& [uuid, r] : records_) uuids.push_back(uuid);
@@ -366,10 +398,19 @@ void InstanceController::Shutdown() {
     if (it == records_.end()) continue;
     InstanceRecord* r = it->second.get();
     r->restart_at_ms = 0;
-    if (!r->active() && r->view.state == api::kStateStopped) continue;
+    if (!r->active() && (r->view.state == api::kStateStopped ||
+                         r->view.state == api::kStateStandby)) {
+      continue;
+    }
+    bool scales_to_zero = r->view.scale_to_zero && r->view.scale_to_zero->policy != "off";
     StopLocked(r, api::kStopPlatform, true);
     it = records_.find(uuid);  // delete-on-stop instances are gone now
-    if (it != records_.end()) PersistLocked(*it->second);
+    if (it == records_.end()) continue;
+    if (scales_to_zero) {  // parked: the next connection after a restart boots it
+      it->second->view.state = api::kStateStandby;
+      it->second->view.stop_reason = api::kStopPlatform | api::kStopApp | api::kStopKernel;
+    }
+    PersistLocked(*it->second);
   }
 }
 

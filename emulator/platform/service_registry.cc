@@ -265,6 +265,7 @@ Status ServiceRegistry::Create(const std::string& user, const api::CreateService
   if (Status s = store_->Put(r); !s.ok()) return s;
   *out = g;
   groups_[g.uuid] = std::move(r);
+  generation_++;
   return Status::Ok();
 }
 
@@ -303,6 +304,7 @@ Status ServiceRegistry::Delete(const std::string& user, const std::string& uuid,
   if (Status s = store_->Delete(r->group.uuid); !s.ok()) return s;
   *out = r->group;
   groups_.erase(r->group.uuid);
+  generation_++;
   return Status::Ok();
 }
 
@@ -318,6 +320,7 @@ Status ServiceRegistry::Attach(const std::string& user, const std::string& uuid,
   if (Status s = store_->Put(updated); !s.ok()) return s;
   *r = std::move(updated);
   *out = r->group;
+  generation_++;
   return Status::Ok();
 }
 
@@ -335,6 +338,7 @@ void ServiceRegistry::DetachLocked(ServiceGroupRecord* r, const std::string& ins
     s = store_->Put(*r);
   }
   if (!s.ok()) Log(LogLevel::kWarn, "service group store: " + s.message());
+  generation_++;
 }
 
 void ServiceRegistry::Detach(const std::string& group_uuid, const std::string& instance_uuid) {
@@ -356,6 +360,13 @@ void ServiceRegistry::Prune(const std::function<bool(const std::string&)>& insta
     auto it = groups_.find(group);
     if (it != groups_.end()) DetachLocked(&it->second, instance);
   }
+}
+
+std::vector<api::ServiceGroup> ServiceRegistry::All() {
+  std::lock_guard lock(mu_);
+  std::vector<api::ServiceGroup> out;
+  for (const auto& [id, r] : groups_) out.push_back(r.group);
+  return out;
 }
 
 ServiceUsage ServiceRegistry::UsageOf(const std::string& user) {

@@ -20,6 +20,7 @@
 //  * Lookups are per user: another user's group is NotFound ("No service with name 'x'").
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -73,6 +74,9 @@ class ServiceRegistry {
   // an instance and detaching it), deleting ephemeral groups left empty.
   void Prune(const std::function<bool(const std::string& instance_uuid)>& instance_exists);
   ServiceUsage UsageOf(const std::string& user);
+  // Every group of every user (the service proxy's routes), and a counter bumped by every change.
+  std::vector<api::ServiceGroup> All();
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   ServiceGroupRecord* FindLocked(const std::string& user, const std::string& uuid,
@@ -90,6 +94,7 @@ class ServiceRegistry {
   std::mutex mu_;
   std::map<std::string, ServiceGroupRecord> groups_;  // by uuid
   int64_t next_sequence_ = 1;
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace ukc::platform

@@ -19,6 +19,7 @@ enum class ErrorCode : int {
   kWrongMethod = 2,
   kNoApiEndpoint = 3,
   kFailNotAll = 4,
+  kTooMany = 5,
   kInvalid = 7,
   kNotFound = 8,
   kNoFree = 9,
@@ -33,6 +34,12 @@ enum class ErrorCode : int {
   kGuestMemoryTooSmall = 20,
   kTooLong = 22,
   kAlreadyExists = 23,
+  kCannotBeUsed = 24,
+  kAutoscaleInstance = 25,
+  kAutoscaleConfigured = 26,
+  kAutoscaleNotConfigured = 27,
+  kAutoscaleDisabled = 28,
+  kAutoscaleSizeOutOfRange = 29,
 };
 
 // A whole-request envelope. `items` is the collection's array (may be empty).

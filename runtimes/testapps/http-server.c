@@ -5,6 +5,9 @@
  *
  * Answers every request with 200 and a body of the form
  *   hello from ukc guest\nGREETING=<$GREETING>\nARG2=<argv[2]>\nCWD=<cwd>\n
+ *   BOOT=<the kernel's boot_id>\nCOUNT=<requests answered since the app started, this one included; connections
+ *   closed without a request are not answered nor counted>\n
+ * (BOOT tells replicas apart; COUNT is state held in memory, for scale-to-zero snapshots.)
  * Prints "listening on :PORT" to stdout once bound. Exits with the code in $EXIT_CODE right
  * after binding when that is set (used to test exit-code reporting). On SIGTERM prints
  * "http-server: SIGTERM, exiting" and exits 0.
@@ -60,9 +63,15 @@ int main(int argc, char **argv) {
   const char *ec = getenv("EXIT_CODE");
   if (ec && *ec) return atoi(ec);
 
+  char boot_id[64] = "?";
+  FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+  if (f) {
+    if (!fgets(boot_id, sizeof boot_id, f)) strcpy(boot_id, "?");
+    boot_id[strcspn(boot_id, "\n")] = 0;
+    fclose(f);
+  }
+  unsigned long count = 0;
   char body[1024];
-  int blen = snprintf(body, sizeof body, "hello from ukc guest\nGREETING=%s\nARG2=%s\nCWD=%s\n",
-                      greeting ? greeting : "", arg2, cwd);
   while (!stop) {
     int c = accept(s, NULL, NULL);
     if (c < 0) continue;
@@ -76,6 +85,13 @@ int main(int argc, char **argv) {
       req[got] = 0;
       if (strstr(req, "\r\n\r\n") || strstr(req, "\n\n")) break;
     }
+    if (got == 0) { /* a connection without a request (a readiness probe): not counted */
+      close(c);
+      continue;
+    }
+    int blen = snprintf(body, sizeof body,
+                        "hello from ukc guest\nGREETING=%s\nARG2=%s\nCWD=%s\nBOOT=%s\nCOUNT=%lu\n",
+                        greeting ? greeting : "", arg2, cwd, boot_id, ++count);
     char hdr[256];
     int hlen = snprintf(hdr, sizeof hdr,
                         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"

@@ -6,6 +6,8 @@
 #   UKC_DATA      temp data dir          DAEMON_PID   pid of `ukc-emu up`
 #   REG           registry host:port     API          api host:port
 #   UKC_TOKEN     token of user `local`  CREDS        skopeo/podman --creds value for `local`
+#   PROXY_HTTP    proxy port for :80     PROXY_TLS    proxy port for :443 (ephemeral ports)
+#   UKC_CA        the local CA certificate (curl --cacert)
 set -uo pipefail
 
 UKC_EMU=${UKC_EMU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bin/ukc-emu}
@@ -29,7 +31,7 @@ ukc_start_daemon() {
   mkdir -p "$UKC_DATA"
   rm -f "$UKC_DATA/run/daemon.json"
   "$UKC_EMU" up --data-dir "$UKC_DATA" --registry-addr 127.0.0.1:0 --api-addr 127.0.0.1:0 \
-    --log-level "${UKC_LOG_LEVEL:-debug}" "$@" >>"$TEST_TMP/daemon.log" 2>&1 &
+    --proxy-http-addr 127.0.0.1:0 --proxy-tls-addr 127.0.0.1:0 --log-level "${UKC_LOG_LEVEL:-debug}" "$@" >>"$TEST_TMP/daemon.log" 2>&1 &
   DAEMON_PID=$!
   for _ in $(seq 1 200); do
     [[ -s "$UKC_DATA/run/daemon.json" ]] && break
@@ -41,7 +43,10 @@ ukc_start_daemon() {
   REG=$UKC_REGISTRY
   API=${UKC_METRO#http://}; API=${API%/v1}
   CREDS=$(creds_from_token "$UKC_TOKEN")
-  export UKC_TOKEN UKC_METRO UKC_REGISTRY REG API CREDS
+  PROXY_HTTP=$(jq -r .proxy_http_port "$UKC_DATA/run/daemon.json")
+  PROXY_TLS=$(jq -r .proxy_tls_port "$UKC_DATA/run/daemon.json")
+  UKC_CA=$(jq -r .ca_cert "$UKC_DATA/run/daemon.json")
+  export UKC_TOKEN UKC_METRO UKC_REGISTRY REG API CREDS PROXY_HTTP PROXY_TLS UKC_CA
 }
 
 ukc_stop_daemon() {

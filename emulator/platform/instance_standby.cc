@@ -1,0 +1,94 @@
+// Scale-to-zero (ukc-api.md §5.5, image-format.md §4.6): a running instance whose policy is `on`
+// or `idle` and that has had no proxied connection for cooldown_time_ms goes to `standby` with
+// stop_reason 7 (--PAK). Stateless: a graceful stop; the next connection boots it again.
+// Stateful: the parker thread saves the VM (Vmm::Snapshot) and the next launch restores it.
+// The emulator sees connections, not bytes: `idle` parks only when no connection is open, as `on`.
+#include "log.h"
+#include "platform/instance_controller.h"
+
+namespace ukc::platform {
+
+namespace {
+constexpr int kStopCodeClean = 0x8100;
+}
+
+void InstanceController::CheckIdleLocked(InstanceRecord* r) {
+  const auto& policy = r->view.scale_to_zero;
+  if (!policy || policy->policy == "off" || !r->view.service_group) return;
+  if (r->view.state != api::kStateRunning || r->parking || r->vm_id.empty() || r->stop_request) {
+    return;
+  }
+  ConnectionCounts c = connections_.Get(r->view.uuid);
+  if (c.open > 0) return;
+  int64_t idle_since = std::max(r->active_at_ms, c.last_change_ms);
+  if (connections_.NowMs() - idle_since < policy->cooldown_time_ms) return;
+  ParkLocked(r);
+}
+
+void InstanceController::ParkLocked(InstanceRecord* r) {
+  r->parking = true;
+  routes_dirty_ = true;  // out of rotation at once
+  if (r->view.scale_to_zero->stateful) {
+    parks_.push_back(r->view.uuid);
+    changed_.notify_all();
+  } else {
+    r->stop_request = api::kStopPlatform;
+    (void)vmm_->Stop(r->vm_id);
+  }
+  PublishRoutesLocked();
+}
+
+// Called by RecordStopLocked for a parked instance: standby instead of stopped. False when the
+// stop was the user's (a user stop during parking wins).
+bool InstanceController::FinishParkLocked(InstanceRecord* r, const vmm::VmStatus& status) {
+  if (!r->parking) return false;
+  r->parking = false;
+  if (r->stop_request & api::kStopUser) return false;
+  api::Instance& v = r->view;
+  v.state = api::kStateStandby;
+  v.stop_reason = api::kStopPlatform | api::kStopApp | api::kStopKernel;
+  v.stop_code = kStopCodeClean;
+  v.exit_code = status.exit_code.value_or(0);
+  r->standby_snapshot = status.stop_reason == "snapshot";
+  return true;
+}
+
+void InstanceController::ParkerLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !parks_.empty(); });
+    if (stopping_) return;
+    std::string uuid = parks_.front();
+    parks_.pop_front();
+    auto it = records_.find(uuid);
+    if (it == records_.end() || !it->second->parking || it->second->vm_id.empty()) continue;
+    InstanceRecord* r = it->second.get();
+    std::string vm_id = r->vm_id;
+    std::map<int, int> ports = r->host_ports;
+    lock.unlock();
+    // The snapshot is taken once the app listens, so a restored instance serves at once.
+    bool listening = true;
+    for (const auto& [guest, host] : ports) {
+      if (options_.port_ready && !options_.port_ready(host)) listening = false;
+    }
+    Status s = listening ? vmm_->Snapshot(vm_id, SnapshotPath(uuid))
+                         : Status::Unavailable("the app does not listen yet");
+    lock.lock();
+    it = records_.find(uuid);
+    if (it == records_.end() || it->second->vm_id != vm_id) continue;
+    r = it->second.get();
+    if (!s.ok()) {
+      r->parking = false;
+      r->active_at_ms = connections_.NowMs();  // try again after another cooldown
+      if (listening) {
+        Log(LogLevel::kWarn, "instance " + r->view.name + ": snapshot failed (" + s.ToString() +
+                                 "); it keeps running");
+      }
+      routes_dirty_ = true;
+      continue;
+    }
+    FollowVmLocked(r);  // the VM ended: standby
+  }
+}
+
+}  // namespace ukc::platform

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The service proxy in front of real QEMU instances (issue 5; image-format.md §4):
+#  (a) `kraft cloud instance create -p 443:8080` → https://<fqdn> on the proxy's TLS port answers
+#      with a certificate from the local CA (`ukc-emu ca`); port 80 redirects to https
+#  (b) two replicas both receive traffic (least connections, ties in turn)
+#  (c) a replica killed mid-test: the other one keeps serving; with none left a clear 503
+#  (d) bad input to the proxy: malformed HTTP → 400, TLS garbage, unknown host → 404 — and the
+#      proxy keeps serving
+#  (e) scale-to-zero: after the cooldown the instance is standby (stop_reason 7); the next
+#      request wakes it (fresh app: COUNT=1); stateful: the app's in-memory counter survives
+# The app is runtimes/testapps/http-server (BOOT=<boot id>, COUNT=<requests served>) on the
+# Debian cloud kernel + ukc-init, as tests/integration builds it.
+# Needs: skopeo, curl, jq, openssl, python3, qemu (scripts/install-deps.sh --test).
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/tests/e2e/lib.sh"
+source "$ROOT/tests/integration/guest.sh"
+containers_sandbox
+KRAFT=${KRAFT:-$(dirname "$UKC_EMU")/kraft}
+export HOME=$TEST_TMP/home KRAFTKIT_CONFIG_DIR=$TEST_TMP/kraftkit
+unset UNIKRAFTCLOUD_TOKEN KRAFTCLOUD_TOKEN KC_TOKEN UNIKRAFTCLOUD_METRO KRAFTCLOUD_METRO KC_METRO
+
+W=$TEST_TMP/work
+mkdir -p "$W/rootfs"
+guest_pieces "$W/bin" || exit 1
+cp "$W/bin/http-server" "$W/rootfs/"
+"$RT/build-initrd.sh" --out "$W/initrd" --init "$W/bin/ukc-init" --kmods "$KMODS" \
+  --rootfs "$W/rootfs" 2>/dev/null || { echo "build-initrd failed"; exit 1; }
+python3 "$ROOT/tests/tools/make-unikraft-image.py" "$W/img" --kernel "$KERNEL" \
+  --initrd "$W/initrd" --cmd /http-server --cmd 8080 >/dev/null
+
+ukc_start_daemon
+check "push local/httpc:latest" sk copy --all --preserve-digests --dest-tls-verify=false \
+  --dest-creds "$CREDS" "oci:$W/img:latest" "docker://$REG/local/httpc:latest"
+
+api() {  # api METHOD PATH [BODY]
+  curl -s -m 60 -X "$1" -H "Authorization: Bearer $UKC_TOKEN" -H 'Content-Type: application/json' \
+    ${3:+--data "$3"} "http://$API/v1$2"
+}
+field() { api GET "/instances/$1" | jq -r ".data.instances[0].$2"; }
+wait_state() {  # wait_state NAME STATE SECONDS
+  local i
+  for i in $(seq 1 $(($3 * 10))); do
+    [[ "$(field "$1" state)" == "$2" ]] && return 0
+    sleep 0.1
+  done
+  echo "state of $1: $(field "$1" state), wanted $2"
+  return 1
+}
+# https FQDN [curl args]: GET / through the proxy's TLS port, trusting only the local CA.
+https() {
+  local fqdn=$1; shift
+  curl -s -m 20 --cacert "$UKC_CA" --resolve "$fqdn:$PROXY_TLS:127.0.0.1" "$@" \
+    "https://$fqdn:$PROXY_TLS/"
+}
+wait_https_200() {  # the app listens a moment after it started
+  local i
+  for i in $(seq 1 100); do
+    [[ "$(https "$1" -o /dev/null -w '%{http_code}')" == 200 ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+boot_of() { https "$1" | sed -n 's/^BOOT=//p'; }
+count_of() { https "$1" | sed -n 's/^COUNT=//p'; }
+
+# --- (a) TLS with the local CA, redirect on 80 ---------------------------------------------------
+check "ukc-emu ca prints the CA path" bash -c "'$UKC_EMU' ca --data-dir '$UKC_DATA' | grep -qF '$UKC_CA'"
+check "kraft cloud instance create -p 443:8080 -R 1 --start" \
+  timeout 60 "$KRAFT" cloud instance create -p 443:8080 -R 1 -M 128 --name web --start \
+  local/httpc:latest
+FQDN=$(field web 'service_group.domains[0].fqdn')
+check "the service has an FQDN below local.localhost" grep -q '\.local\.localhost$' <<<"$FQDN"
+check "web is running" wait_state web running 60
+check "https://<fqdn>:<tls port>/ answers 200 (certificate from the local CA)" wait_https_200 "$FQDN"
+check "the body is the app's" bash -c "curl -s -m 20 --cacert '$UKC_CA' \
+  --resolve '$FQDN:$PROXY_TLS:127.0.0.1' 'https://$FQDN:$PROXY_TLS/' | grep -q 'hello from ukc guest'"
+check "the certificate is for the FQDN, issued by the ukc-emu CA" bash -c \
+  "openssl s_client -connect 127.0.0.1:$PROXY_TLS -servername '$FQDN' -CAfile '$UKC_CA' \
+     -verify_return_error </dev/null 2>/dev/null | grep -q 'Verify return code: 0'"
+code_location=$(curl -s -m 10 -o /dev/null -w '%{http_code} %{redirect_url}' \
+  --resolve "$FQDN:$PROXY_HTTP:127.0.0.1" "http://$FQDN:$PROXY_HTTP/some/path?q=1")
+expect_eq "port 80 redirects to https (301, same path)" \
+  "301 https://$FQDN:$PROXY_TLS/some/path?q=1" "$code_location"
+check "X-Forwarded-Proto reaches no app here, but curl -L follows to a 200" bash -c \
+  "[[ \$(curl -s -m 20 -L --cacert '$UKC_CA' --resolve '$FQDN:$PROXY_HTTP:127.0.0.1' \
+     --resolve '$FQDN:$PROXY_TLS:127.0.0.1' -o /dev/null -w '%{http_code}' \
+     'http://$FQDN:$PROXY_HTTP/') == 200 ]]"
+
+# --- (b) both replicas get traffic ---------------------------------------------------------------
+REPLICA=$(api GET /instances | jq -r '.data.instances[] | select(.name != "web") | .name' | head -1)
+check "the replica runs" wait_state "$REPLICA" running 60
+sleep 2  # its app listens shortly after it started
+: >"$W/boots"
+for _ in $(seq 1 12); do boot_of "$FQDN" >>"$W/boots"; done
+expect_eq "12 requests reached 2 different instances" 2 "$(sort -u "$W/boots" | grep -c .)"
+
+# --- (c) a backend killed mid-test ------------------------------------------------------------------
+WEB_UUID=$(field web uuid)
+pkill -9 -f "instances/$WEB_UUID" || pkill -9 -f "$WEB_UUID"
+sleep 0.5
+ok=0
+for _ in $(seq 1 10); do [[ "$(https "$FQDN" -o /dev/null -w '%{http_code}')" == 200 ]] && ok=$((ok + 1)); done
+expect_eq "after killing one replica all 10 requests succeed on the other" 10 "$ok"
+check "the killed instance is recorded as stopped" wait_state web stopped 10
+api PUT /instances/stop "[{\"name\":\"$REPLICA\",\"force\":true}]" >/dev/null
+check "the replica stops" wait_state "$REPLICA" stopped 20
+status_body=$(https "$FQDN" -w ' %{http_code}')
+check "no instance left: a clear 503, not a hang ($status_body)" grep -q ' 503$' <<<"$status_body"
+
+# --- (d) bad input to the proxy ----------------------------------------------------------------------
+api PUT /instances/start '[{"name":"web"}]' >/dev/null
+check "web runs again" wait_state web running 60
+check "…and serves" wait_https_200 "$FQDN"
+malformed=$(printf 'THIS IS NOT HTTP\r\n\r\n' | timeout 10 curl -s telnet://127.0.0.1:$PROXY_HTTP 2>/dev/null | head -1)
+check "malformed HTTP gets 400 ($malformed)" grep -q '^HTTP/1.1 400' <<<"$malformed"
+check "TLS garbage: the connection is closed" bash -c \
+  "head -c 3000 /dev/urandom | timeout 10 curl -s telnet://127.0.0.1:$PROXY_TLS >/dev/null; true"
+unknown=$(curl -s -m 10 -o /dev/null -w '%{http_code}' --resolve "nope.local.localhost:$PROXY_HTTP:127.0.0.1" \
+  "http://nope.local.localhost:$PROXY_HTTP/")
+expect_eq "unknown host → 404" 404 "$unknown"
+check "an unknown SNI fails the TLS handshake, not the proxy" bash -c \
+  "! curl -s -m 10 --cacert '$UKC_CA' --resolve 'nope.local.localhost:$PROXY_TLS:127.0.0.1' \
+     https://nope.local.localhost:$PROXY_TLS/"
+check "the proxy still serves after the bad input" wait_https_200 "$FQDN"
+
+# --- (e) scale-to-zero ---------------------------------------------------------------------------------
+scale_to_zero_round() {  # scale_to_zero_round NAME STATEFUL
+  local name=$1 fq before after sr starts
+  fq=$(field "$name" 'service_group.domains[0].fqdn')
+  check "$name: running" wait_state "$name" running 60
+  check "$name: serves" wait_https_200 "$fq"
+  before=$(count_of "$fq")
+  check "$name: standby after the cooldown" wait_state "$name" standby 30
+  sr=$(field "$name" stop_reason)
+  expect_eq "$name: stop_reason 7 (--PAK)" 7 "$sr"
+  starts=$(field "$name" start_count)
+  local t0=$(date +%s%N)
+  after=$(count_of "$fq")
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "# $name: standby → response in $ms ms"
+  check "$name: the request that woke it got an answer" test -n "$after"
+  expect_eq "$name: it runs again" running "$(field "$name" state)"
+  expect_eq "$name: start_count grew" $((starts + 1)) "$(field "$name" start_count)"
+  if [[ "$2" == true ]]; then
+    expect_eq "$name: stateful — the in-memory counter survived" $((before + 1)) "$after"
+  else
+    expect_eq "$name: stateless — a fresh app answered" 1 "$after"
+  fi
+}
+check "create a scale-to-zero instance (policy on, cooldown 2s)" \
+  timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name lazy --scale-to-zero on \
+  --scale-to-zero-cooldown 2s --start local/httpc:latest
+scale_to_zero_round lazy false
+check "create a stateful scale-to-zero instance" \
+  timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name keeper --scale-to-zero on \
+  --scale-to-zero-cooldown 2s --scale-to-zero-stateful -M 128 --start local/httpc:latest
+scale_to_zero_round keeper true
+check "a standby instance can be stopped for good" bash -c \
+  "sleep 4; [[ \$(curl -s -X PUT -H 'Authorization: Bearer $UKC_TOKEN' \
+     http://$API/v1/instances/stop -d '[{\"name\":\"keeper\"}]' | jq -r '.status') == success ]]"
+check "keeper stopped" wait_state keeper stopped 20
+
+api DELETE /instances '[{"name":"web"},{"name":"lazy"},{"name":"keeper"},{"name":"'"$REPLICA"'"}]' >/dev/null
+ukc_finish

@@ -1,0 +1,207 @@
+// The controller's service-proxy side over the FakeVmm: routes follow the groups and running
+// instances, connection counts keep scale-to-zero instances up and end draining, idle instances
+// go to standby (stop_reason 7), Wake boots or restores them.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "platform/instance_controller.h"
+#include "platform/service_group_store.h"
+#include "platform/service_registry.h"
+#include "proxy/route_table.h"
+#include "store/database.h"
+#include "vmm/fake_vmm.h"
+
+using namespace ukc;
+using namespace ukc::platform;
+using std::chrono::milliseconds;
+
+namespace {
+
+class OneImage : public ImageSource {
+ public:
+  Status Resolve(const std::string& user, const std::string&, std::string* repository,
+                 std::string* digest, std::string* display) override {
+    *repository = user + "/web";
+    *digest = "sha256:" + std::string(64, 'b');
+    *display = *repository + "@" + *digest;
+    return Status::Ok();
+  }
+  Status Load(const std::string&, const std::string&, BootImage* out) override {
+    out->cmd = {"/server"};
+    return Status::Ok();
+  }
+};
+
+struct Fixture {
+  std::filesystem::path dir;
+  std::unique_ptr<store::Database> db;
+  vmm::SystemClock clock;
+  vmm::SequentialPortAllocator ports{32000, 32100};
+  vmm::FakeVmm vmm{&clock, &ports};
+  OneImage images;
+  std::unique_ptr<InstanceStore> store;
+  std::unique_ptr<ServiceGroupStore> group_store;
+  std::unique_ptr<ServiceRegistry> services;
+  proxy::RouteTable routes;
+  std::unique_ptr<InstanceController> controller;
+
+  Fixture() {
+    dir = std::filesystem::temp_directory_path() /
+          ("ukc-s2z-test-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
+    std::filesystem::create_directories(dir);
+    REQUIRE(store::Database::Open((dir / "db.sqlite").string(), &db).ok());
+    vmm::FakeScript script;
+    script.boot_delay = milliseconds(5);
+    script.stop_exit_code = 0;
+    vmm.SetDefaultScript(script);
+    store = std::make_unique<InstanceStore>(db.get());
+    REQUIRE(store->Init().ok());
+    group_store = std::make_unique<ServiceGroupStore>(db.get());
+    REQUIRE(group_store->Init().ok());
+    services = std::make_unique<ServiceRegistry>(group_store.get(), ServiceRegistryOptions{});
+    REQUIRE(services->Load().ok());
+    ControllerOptions options;
+    options.instances_dir = dir / "instances";
+    options.poll_interval = milliseconds(2);
+    options.services = services.get();
+    options.routes = &routes;
+    controller = std::make_unique<InstanceController>(&vmm, &clock, store.get(), &images, options);
+    REQUIRE(controller->Recover().ok());
+    controller->StartThreads();
+  }
+  ~Fixture() {
+    controller.reset();
+    std::filesystem::remove_all(dir);
+  }
+  api::Instance Create(const std::string& policy, bool stateful, int replicas = 0) {
+    api::CreateInstanceRequest q;
+    q.image = "web:latest";
+    q.autostart = true;
+    q.replicas = replicas;
+    q.service_group = nlohmann::json::parse(
+        R"({"services":[{"port":443,"destination_port":8080,"handlers":["http","tls"]}]})");
+    if (!policy.empty()) q.scale_to_zero = api::ScaleToZero{policy, stateful, 60};
+    std::vector<api::Instance> created;
+    REQUIRE(controller->Create("alice", q, &created).ok());
+    return created.front();
+  }
+  api::Instance WaitFor(const std::string& uuid, const char* state, int ms = 2000) {
+    std::vector<api::Instance> out;
+    std::vector<bool> reached;
+    controller->Wait("alice", {uuid}, state, std::chrono::steady_clock::now() + milliseconds(ms),
+                     &out, &reached);
+    return out.front();
+  }
+  // The published route of the instance's group, once it has `backends` backends.
+  proxy::ServiceRoute RouteOf(const api::Instance& i, size_t backends) {
+    std::optional<proxy::ServiceRoute> route;
+    for (int n = 0; n < 500; ++n) {
+      route = routes.Find(i.service_group->domains.at(0).fqdn, 443);
+      if (route && route->backends.size() == backends) break;
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+    REQUIRE(route.has_value());
+    return *route;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("routes: a group's FQDN, ports and running instances' host ports") {
+  Fixture f;
+  api::Instance i = f.Create("", false, /*replicas=*/1);
+  REQUIRE(i.service_group.has_value());
+  f.WaitFor(i.uuid, "running");
+  proxy::ServiceRoute route = f.RouteOf(i, 2);
+  CHECK(route.group_uuid == i.service_group->uuid);
+  CHECK(route.fqdns == std::vector<std::string>{i.service_group->domains[0].fqdn});
+  REQUIRE(route.ports.size() == 1);
+  CHECK(route.ports[0].destination_port == 8080);
+  CHECK(!route.scale_to_zero);
+  for (const auto& b : route.backends) {
+    CHECK(b.running);
+    CHECK(b.host_ports.at(8080) >= 32000);
+  }
+  std::string previous;
+  REQUIRE(f.controller->Stop("alice", i.uuid, "", {true, 0}, &previous, &i).ok());
+  route = f.RouteOf(i, 1);  // the stopped one is out of rotation
+  CHECK(route.backends[0].instance_uuid != i.uuid);
+  std::string stopped = i.uuid;
+  REQUIRE(f.controller->Delete("alice", route.backends[0].instance_uuid, "", &previous, &i).ok());
+  REQUIRE(f.controller->Delete("alice", stopped, "", &previous, &i).ok());
+  for (int n = 0; n < 500 && !f.routes.All().empty(); ++n) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  CHECK(f.routes.All().empty());  // the ephemeral group went with its last instance
+}
+
+TEST_CASE("scale-to-zero: idle → standby (reason 7); a connection keeps it up; Wake boots it") {
+  Fixture f;
+  api::Instance i = f.Create("on", false);
+  i = f.WaitFor(i.uuid, "running");
+  f.controller->ConnectionOpened(i.uuid);
+  std::this_thread::sleep_for(milliseconds(200));  // > cooldown, but a connection is open
+  REQUIRE(f.controller->Get("alice", i.uuid, "", &i).ok());
+  CHECK(i.state == "running");
+  f.controller->ConnectionClosed(i.uuid);
+  i = f.WaitFor(i.uuid, "standby");
+  CHECK(i.state == "standby");
+  CHECK(i.stop_reason == 7);
+  proxy::ServiceRoute route = f.RouteOf(i, 0);
+  CHECK(route.scale_to_zero);
+
+  REQUIRE(f.controller->Wake(i.service_group->uuid,
+                             std::chrono::steady_clock::now() + milliseconds(2000), &route)
+              .ok());
+  REQUIRE(route.backends.size() == 1);
+  CHECK(route.backends[0].running);
+  REQUIRE(f.controller->Get("alice", i.uuid, "", &i).ok());
+  CHECK(i.state == "running");
+  CHECK(i.start_count == 2);
+  CHECK(f.vmm.launched().back().restore_from.empty());  // stateless: a fresh boot
+
+  std::string previous;  // a standby instance stops for good
+  i = f.WaitFor(i.uuid, "standby");
+  REQUIRE(f.controller->Stop("alice", i.uuid, "", {}, &previous, &i).ok());
+  CHECK(previous == "standby");
+  CHECK(i.state == "stopped");
+  proxy::ServiceRoute none;
+  CHECK(f.controller->Wake(i.service_group->uuid,
+                           std::chrono::steady_clock::now() + milliseconds(200), &none)
+            .kind() == Status::Kind::kUnavailable);
+}
+
+TEST_CASE("scale-to-zero: stateful instances are snapshotted and restored") {
+  Fixture f;
+  api::Instance i = f.Create("on", true);
+  i = f.WaitFor(i.uuid, "running");
+  i = f.WaitFor(i.uuid, "standby");
+  REQUIRE(i.state == "standby");
+  CHECK(i.stop_reason == 7);
+  std::filesystem::path snapshot = f.dir / "instances" / i.uuid / "standby.snapshot";
+  CHECK(std::filesystem::exists(snapshot));
+  proxy::ServiceRoute route;
+  REQUIRE(f.controller->Wake(i.service_group->uuid,
+                             std::chrono::steady_clock::now() + milliseconds(2000), &route)
+              .ok());
+  CHECK(f.vmm.launched().back().restore_from == snapshot);
+  CHECK(route.backends.size() == 1);
+}
+
+TEST_CASE("draining ends when the proxied connections close") {
+  Fixture f;
+  api::Instance i = f.Create("", false);
+  i = f.WaitFor(i.uuid, "running");
+  f.controller->ConnectionOpened(i.uuid);
+  std::string previous;
+  REQUIRE(f.controller->Stop("alice", i.uuid, "", {false, 60000}, &previous, &i).ok());
+  CHECK(i.state == "draining");
+  std::this_thread::sleep_for(milliseconds(50));
+  REQUIRE(f.controller->Get("alice", i.uuid, "", &i).ok());
+  CHECK(i.state == "draining");
+  f.controller->ConnectionClosed(i.uuid);
+  i = f.WaitFor(i.uuid, "stopped");
+  CHECK(i.state == "stopped");
+}
