@@ -14,6 +14,10 @@
 #include "http/server.h"
 #include "log.h"
 #include "platform/api_service.h"
+#include "platform/autoscale_registry.h"
+#include "platform/autoscale_store.h"
+#include "platform/autoscaler.h"
+#include "platform/instance_autoscale.h"
 #include "platform/instance_controller.h"
 #include "platform/instance_store.h"
 #include "platform/registry_image_source.h"
@@ -131,6 +135,10 @@ int RunDaemon(const DaemonOptions& options) {
   service_options.limits = options.limits;
   platform::ServiceRegistry services(&service_group_store, service_options);
   if (Status s = services.Load(); !s.ok()) return Fail(s);
+  platform::AutoscaleStore autoscale_store(db.get());
+  if (Status s = autoscale_store.Init(); !s.ok()) return Fail(s);
+  platform::AutoscaleRegistry autoscale(&autoscale_store);
+  if (Status s = autoscale.Load(); !s.ok()) return Fail(s);
   platform::RegistryImageSource image_source(&registry_store, data_dir.root() / "vmm" / "images");
   platform::ControllerOptions controller_options;
   controller_options.instances_dir = data_dir.root() / "instances";
@@ -138,6 +146,9 @@ int RunDaemon(const DaemonOptions& options) {
   controller_options.services = &services;
   proxy::RouteTable routes;
   controller_options.routes = &routes;
+  controller_options.instance_deleted = [&](const std::string& uuid) {
+    autoscale.ForgetInstance(uuid);
+  };
   if (options.vmm != "fake") {
     controller_options.port_ready = [](int port) { return vmm::GuestPortListening(port); };
   }
@@ -147,6 +158,15 @@ int RunDaemon(const DaemonOptions& options) {
   instances.StartThreads();
   platform::ApiService api_service(&authenticator, &registry_store, &instances, &services,
                                    options.limits);
+  api_service.set_autoscale(&autoscale);
+  platform::InstanceAutoscaleTarget autoscale_target(&instances);
+  platform::AutoscalerOptions autoscaler_options;
+  autoscaler_options.group_exists = [&](const std::string& user, const std::string& group) {
+    api::ServiceGroup found;
+    return services.Get(user, group, "", &found).kind() != Status::Kind::kNotFound;
+  };
+  platform::Autoscaler autoscaler(&autoscale, &autoscale_target, autoscaler_options);
+  autoscaler.Start();
 
   http::Server registry_server("registry",
                                [&](http::Exchange& ex) { registry_service.Handle(ex); });
@@ -206,6 +226,7 @@ int RunDaemon(const DaemonOptions& options) {
       std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
   api_server.Stop();
   service_proxy.Stop();
+  autoscaler.Stop();
   instances.Shutdown();
   registry_server.Stop();
   Log(LogLevel::kInfo, "stopped");

@@ -4,10 +4,13 @@
 #include <iostream>
 
 #include "cloud/cloud_flags.h"
+#include "cloud/deploy_command.h"
 #include "cloud/image_command.h"
 #include "cloud/instance_command.h"
 #include "cloud/quotas_command.h"
+#include "cloud/scale_command.h"
 #include "cloud/service_command.h"
+#include "pkg/pkg_command.h"
 
 int main(int argc, char** argv) try {
   CLI::App app{"kraft: build and use highly customized and ultra-lightweight unikernels", "kraft"};
@@ -23,10 +26,15 @@ int main(int argc, char** argv) try {
   cloud->add_option("--token", flags.token, "Unikraft Cloud access token (default $UKC_TOKEN)");
   cloud->add_option("--registry", flags.registry,
                     "OCI registry for image removal (default $UKC_REGISTRY, index.unikraft.io)");
+  kraft::AddDeployCommand(*cloud, flags, &exit_code);
   kraft::AddImageCommand(*cloud, flags, &exit_code);
   kraft::AddInstanceCommand(*cloud, flags, &exit_code);
   kraft::AddQuotasCommand(*cloud, flags, &exit_code);
   kraft::AddServiceCommand(*cloud, flags, &exit_code);
+  kraft::AddScaleCommand(*cloud, flags, &exit_code);
+
+  kraft::AddBuildCommand(app, &exit_code);
+  kraft::AddPkgCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

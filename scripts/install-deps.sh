@@ -11,8 +11,10 @@ BUILD_PACKAGES=(
 )
 RUN_PACKAGES=(
   qemu-system-x86 qemu-system-data qemu-utils cpio busybox-static ca-certificates curl python3
-  lz4 zstd
+  lz4 zstd erofs-utils
 )
+# kraft build runs Dockerfile RUN steps inside bubblewrap (kraft/build/run_step.h).
+RUN_PACKAGES+=(bubblewrap)
 TEST_PACKAGES=(
   skopeo podman buildah golang-github-containers-common uidmap fuse-overlayfs slirp4netns
   docker-registry wrk jq python3 procps nodejs

@@ -11,6 +11,7 @@
 #include "access/authenticator.h"
 #include "http/exchange.h"
 #include "platform/api_call.h"
+#include "platform/autoscale_registry.h"
 #include "platform/image_catalog.h"
 #include "platform/instance_controller.h"
 #include "platform/quota_limits.h"
@@ -29,6 +30,8 @@ class ApiService {
         services_(services),
         limits_(limits) {}
   void Handle(http::Exchange& ex);
+  // Serves /v1/services/autoscale… from `autoscale` (404 "No API endpoint" while unset).
+  void set_autoscale(AutoscaleRegistry* autoscale) { autoscale_ = autoscale; }
 
  private:
   using Call = ApiCall;
@@ -50,12 +53,16 @@ class ApiService {
   void CreateServices(Call& call);
   void GetServices(Call& call, const std::string& path_id);
   void DeleteServices(Call& call, const std::string& path_id);
+  // /v1/services/autoscale, /v1/services/{id}/autoscale… (autoscale_handlers.cc): `id` is the
+  // path after /v1/services/.
+  void RouteAutoscale(Call& call, const std::string& id);
 
   const access::Authenticator* authenticator_;
   ImageCatalog images_;
   InstanceController* instances_;
   ServiceRegistry* services_;
   QuotaLimits limits_;
+  AutoscaleRegistry* autoscale_ = nullptr;
 };
 
 }  // namespace ukc::platform

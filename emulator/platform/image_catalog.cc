@@ -33,7 +33,7 @@ bool ImageCatalog::Describe(const std::string& repository, const oci::Digest& di
   if (!registry::ReadImage(store_, repository, digest.ToString(), &image).ok()) return false;
   out->digest = repository + "@" + digest.ToString();
   out->tags = std::move(tags);
-  out->initrd = image.initrd.has_value();
+  out->initrd = !image.initrds.empty();
   out->size_in_bytes = image.size_in_bytes;
   out->args = Joined(image.args);
   out->kernel_args = Joined(image.kernel_args);

@@ -391,6 +391,7 @@ void InstanceController::RemoveLocked(const std::string& uuid) {
   if (auto it = records_.find(uuid); it != records_.end()) LeaveGroupLocked(*it->second);
   connections_.Forget(uuid);
   routes_dirty_ = true;
+  if (options_.instance_deleted) options_.instance_deleted(uuid);
   std::error_code ec;
   std::filesystem::remove_all(options_.instances_dir / uuid, ec);
   records_.erase(uuid);

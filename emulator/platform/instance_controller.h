@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "api/instance.h"
+#include "platform/autoscaler.h"
 #include "platform/connection_tracker.h"
 #include "platform/instance_record.h"
 #include "platform/instance_store.h"
@@ -64,6 +65,8 @@ struct ControllerOptions {
   // Whether a guest port really takes connections (QEMU's user networking accepts on the host
   // side even when nothing listens in the guest). A cold-booted wake waits for it. Null: ready.
   std::function<bool(int host_port)> port_ready;
+  // Called (under the controller's lock) for every instance that goes away.
+  std::function<void(const std::string& instance_uuid)> instance_deleted;
 };
 
 // The service group an instance create names (ukc-api.md §4.2): an existing one by uuid or name,
@@ -141,6 +144,11 @@ class InstanceController : public proxy::RouteEvents {
   void ConnectionClosed(const std::string& instance_uuid) override;
   Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
               proxy::ServiceRoute* route) override;
+  // Autoscale (instance_autoscale.cc): every service group's instances and proxied connections;
+  // a clone of `master_uuid` (image, args, env, memory, vCPUs, scale-to-zero) started in the group.
+  std::vector<GroupLoad> GroupLoads();
+  Status Clone(const std::string& user, const std::string& group_uuid,
+               const std::string& master_uuid, std::string* instance_uuid);
   ConnectionCounts ConnectionsOf(const std::string& instance_uuid) const {
     return connections_.Get(instance_uuid);
   }

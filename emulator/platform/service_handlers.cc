@@ -7,7 +7,8 @@
 //   GET    /v1/services/{id}       one group (`id` a uuid or a name)
 //   DELETE /v1/services[/{id}]     [{uuid|name}…] → {status, uuid, name}; a group with attached
 //                                  instances is not deleted (error 14 NotAllowed)
-// Autoscale (/v1/services/autoscale, /v1/services/{id}/autoscale…) is not emulated: 404.
+// Autoscale (/v1/services/autoscale, /v1/services/{id}/autoscale…): autoscale_handlers.cc. A
+// group's `autoscale` says whether it has a configuration; deleting a group drops it.
 #include "api/envelope.h"
 #include "api/service_group.h"
 #include "platform/api_service.h"
@@ -32,10 +33,13 @@ json Success(const api::ServiceGroup& g) {
 }  // namespace
 
 void ApiService::RouteServices(Call& call, const std::string& rest) {
-  // rest: "" or "/<id>" (one more segment, e.g. /autoscale, is not emulated)
+  // rest: "" or "/<id>", or an autoscale path ("/autoscale", "/<id>/autoscale…")
   std::string id = rest.empty() ? "" : rest.substr(1);
-  if (id.find('/') != std::string::npos || id == "autoscale")
-    return call.Fail(404, "No API endpoint");
+  size_t slash = id.find('/');
+  bool autoscale = slash != std::string::npos && id.compare(slash, 10, "/autoscale") == 0 &&
+                   (id.size() == slash + 10 || id[slash + 10] == '/');
+  if (id == "autoscale" || autoscale) return RouteAutoscale(call, id);
+  if (slash != std::string::npos) return call.Fail(404, "No API endpoint");
   std::string_view method = call.ex.method();
   if (method == "GET") return GetServices(call, id == "list" ? "" : id);
   if (id != "list" && method == "DELETE") return DeleteServices(call, id);
@@ -86,7 +90,9 @@ void ApiService::GetServices(Call& call, const std::string& path_id) {
     return call.Fail(400, error);
   }
   bool details = call.ex.Query("details") != "false";
-  auto render = [&](const api::ServiceGroup& g) {
+  auto render = [&](api::ServiceGroup g) {
+    api::AutoscaleConfig config;
+    g.autoscale = autoscale_ && autoscale_->Get(call.user, g.uuid, &config).ok();
     return details ? api::ToJson(g) : json{{"uuid", g.uuid}, {"name", g.name}};
   };
   json items = json::array();
@@ -128,6 +134,7 @@ void ApiService::DeleteServices(Call& call, const std::string& path_id) {
     }
     api::ServiceGroup g;
     Status s = services_->Delete(call.user, t.uuid, t.name, &g);
+    if (s.ok() && autoscale_) autoscale_->DropGroup(g.uuid);
     items.push_back(s.ok() ? json{{"status", "success"}, {"uuid", g.uuid}, {"name", g.name}}
                            : Failure(s, t.Identity()));
   }

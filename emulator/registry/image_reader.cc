@@ -108,7 +108,7 @@ Status ReadImage(RegistryStore* store, const std::string& repository, const std:
     if (annotations.contains(oci::kAnnotationKernelPath) || type == kMediaKernel) {
       out->kernel = ImageLayer{*digest, type};
     } else if (annotations.contains(oci::kAnnotationInitrdPath) || type == kMediaInitrd) {
-      out->initrd = ImageLayer{*digest, type};
+      out->initrds.push_back(ImageLayer{*digest, type});
     }
   }
   ReadConfig(store, manifest, out);

@@ -1,7 +1,9 @@
 // Reads a stored unikernel image the way kraftkit lays it out: a tag or digest → (an index
-// resolves to its kraftcloud/qemu/fc x86_64 manifest, else its first) → the kernel and initrd
-// layers (by annotation, or the application/vnd.unikraft.{kernel,initrd}.v1 media types) and the
-// config's Cmd/Env/WorkingDir/Labels. The one place both the VMM and the platform API use.
+// resolves to its kraftcloud/qemu/fc x86_64 manifest, else its first) → the kernel layer and
+// the initrd layers in manifest order (by annotation, or the application/vnd.unikraft.{kernel,
+// initrd}.v1 media types) and the config's Cmd/Env/WorkingDir/Labels. The one place both the VMM
+// and the platform API use. An app packaged on a runtime (`kraft pkg`) has two initrd layers:
+// the runtime's, then the app's; the VMM overlays them in that order (emulator/vmm/README.md).
 #pragma once
 
 #include <cstdint>
@@ -25,7 +27,8 @@ struct ImageDescription {
   oci::Digest digest;           // what the reference points at (index or manifest)
   oci::Digest manifest_digest;  // the platform's image manifest
   int64_t size_in_bytes = 0;    // config + layers of that manifest
-  std::optional<ImageLayer> kernel, initrd;
+  std::optional<ImageLayer> kernel;  // the last kernel layer
+  std::vector<ImageLayer> initrds;    // every initrd layer, in manifest order
   std::vector<std::string> kernel_args;  // Cmd before a "--" separator
   std::vector<std::string> args;         // Cmd after it (all of Cmd without one)
   std::vector<std::string> env;

@@ -6,6 +6,7 @@
 #include "archive/tar_reader.h"
 #include "oci/names.h"
 #include "registry/image_reader.h"
+#include "vmm/initrd_overlay.h"
 #include "store/data_dir.h"
 
 namespace ukc::vmm {
@@ -91,10 +92,19 @@ Status ImageLoader::Load(const std::string& repository, const std::string& refer
   Status s = Extract(repository, image.kernel->digest.ToString(), image.kernel->media_type,
                      "kernel", &out->kernel);
   if (!s.ok()) return s;
-  if (image.initrd) {
-    s = Extract(repository, image.initrd->digest.ToString(), image.initrd->media_type, "initrd",
-                &out->initrd);
+  std::vector<std::filesystem::path> parts;
+  std::vector<std::string> keys;
+  for (const registry::ImageLayer& layer : image.initrds) {
+    std::filesystem::path part;
+    s = Extract(repository, layer.digest.ToString(), layer.media_type, "initrd", &part);
     if (!s.ok()) return s;
+    if (s = CheckBootableInitrd(part); !s.ok()) return s;
+    parts.push_back(part);
+    keys.push_back(layer.digest.ToString());
+  }
+  if (parts.size() == 1) out->initrd = parts[0];
+  if (parts.size() > 1) {
+    if (s = OverlayInitrds(parts, keys, cache_dir_, &out->initrd); !s.ok()) return s;
   }
   out->cmd = std::move(image.args);  // kernel parameters (before "--") do not apply to Linux
   out->env = std::move(image.env);

@@ -1,6 +1,8 @@
 // Resolves a registry image (repository + tag or digest) to bootable files: registry::ReadImage
 // finds its kernel and initrd layers and config; each layer is extracted once from its
-// single-file tar into <cache_dir>/<algorithm>-<hex>/<kernel|initrd> (atomic rename).
+// single-file tar into <cache_dir>/<algorithm>-<hex>/<kernel|initrd> (atomic rename). Several
+// initrd layers (an app packaged on a runtime) are overlaid: concatenated in manifest order into
+// one cached file (initrd_overlay.h). EROFS initrds are refused (not bootable yet).
 #pragma once
 
 #include <filesystem>
@@ -16,7 +18,7 @@ namespace ukc::vmm {
 struct LoadedImage {
   std::string manifest_digest;
   std::filesystem::path kernel;
-  std::filesystem::path initrd;  // empty when the image has none
+  std::filesystem::path initrd;  // empty when the image has none; the overlay when several
   std::vector<std::string> cmd;  // app argv (kernel parameters before a "--" are dropped)
   std::vector<std::string> env;
   std::string working_dir;
@@ -29,7 +31,8 @@ class ImageLoader {
       : store_(store), cache_dir_(std::move(cache_dir)) {}
 
   // `reference` is a tag or "sha256:…". NotFound: no such repository/tag/manifest/platform;
-  // InvalidArgument: no kernel layer; Corruption: a layer is not a single-file tar.
+  // InvalidArgument: no kernel layer, or an EROFS initrd; Corruption: a layer is not a
+  // single-file tar.
   Status Load(const std::string& repository, const std::string& reference, LoadedImage* out);
 
  private:

@@ -16,11 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-struct LogsFlags {
-  bool follow = false, no_prefix = false;
-  int tail = -1;
-};
-
 int64_t Field(const json& item, const char* object, const char* key) {
   auto it = item.find(object);
   if (it == item.end() || !it->is_object()) return 0;
@@ -97,18 +92,9 @@ ukc::Status Poll(ApiClient& api, Stream& stream) {
   return FinishIfStopped(api, stream, page.state);
 }
 
-int Logs(const CloudFlags& cloud, const LogsFlags& f, const std::vector<std::string>& ids) {
-  if (f.tail < -1) {
-    LogError("invalid value for --tail: " + std::to_string(f.tail) +
-             ", should be -1 for all logs, or positive for length of truncated logs");
-    return 1;
-  }
-  CloudConnection conn;
-  if (ukc::Status s = Connect(cloud, true, &conn); !s.ok()) {
-    LogError(s.message());
-    return 1;
-  }
-  ApiClient api(conn.base_url, conn.auth.token);
+}  // namespace
+
+int PrintInstanceLogs(ApiClient& api, const std::vector<std::string>& ids, const LogsFlags& f) {
   size_t longest = 0;
   for (const auto& id : ids) longest = std::max(longest, id.size());
   bool prefixed = ids.size() > 1 && !f.no_prefix;
@@ -143,6 +129,23 @@ int Logs(const CloudFlags& cloud, const LogsFlags& f, const std::vector<std::str
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   return failed ? 1 : 0;
+}
+
+namespace {
+
+int Logs(const CloudFlags& cloud, const LogsFlags& f, const std::vector<std::string>& ids) {
+  if (f.tail < -1) {
+    LogError("invalid value for --tail: " + std::to_string(f.tail) +
+             ", should be -1 for all logs, or positive for length of truncated logs");
+    return 1;
+  }
+  CloudConnection conn;
+  if (ukc::Status s = Connect(cloud, true, &conn); !s.ok()) {
+    LogError(s.message());
+    return 1;
+  }
+  ApiClient api(conn.base_url, conn.auth.token);
+  return PrintInstanceLogs(api, ids, f);
 }
 
 }  // namespace

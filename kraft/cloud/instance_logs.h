@@ -15,9 +15,20 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+#include <vector>
+
+#include "api_client.h"
 #include "cloud/cloud_flags.h"
 
 namespace kraft {
+
+struct LogsFlags {
+  bool follow = false, no_prefix = false;
+  int tail = -1;  // -1: every line
+};
+// The command's body once connected (also `deploy -f`); returns the exit code.
+int PrintInstanceLogs(ApiClient& api, const std::vector<std::string>& ids, const LogsFlags& f);
 
 void AddInstanceLogsCommand(CLI::App& instance, const CloudFlags& flags, int* exit_code);
 
