@@ -130,8 +130,10 @@ api g1 DELETE /v1/services '[]'
 last_error "delete with [] never means all" 400 "No service groups given"
 api g1 PUT /v1/services '{}'
 last_error "PUT /services" 404 "No API endpoint"
-api g1 GET /v1/services/autoscale
-last_error "autoscale is not emulated" 404 "No API endpoint"
+api g1 POST /v1/services/autoscale '{"name":"no-such-group","master":{"name":"x"}}'
+last_ok "autoscale of an unknown group" service_groups
+expect_eq "autoscale of an unknown group: error 8" "error 8" \
+  "$(jqr '.data.service_groups[0] | "\(.status) \(.error)"')"
 expect_eq "request errors created nothing" "$before" "$(groups)"
 
 # --- instances attach: by name, by uuid; delete refused while attached ----------------------------
