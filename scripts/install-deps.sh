@@ -17,7 +17,7 @@ RUN_PACKAGES=(
 RUN_PACKAGES+=(bubblewrap)
 TEST_PACKAGES=(
   skopeo podman buildah golang-github-containers-common uidmap fuse-overlayfs slirp4netns
-  docker-registry wrk jq python3 procps nodejs
+  docker-registry wrk jq python3 procps nodejs openssl
 )
 
 packages=("${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}")
