@@ -36,7 +36,7 @@ ukc::Status ResolveImage(ApiClient& api, const CloudConnection& conn, const Depl
                          const std::vector<std::string>& args, int64_t timeout_ms,
                          const PackageProgressFn& progress, std::string* image_name,
                          ukc::api::Image* image, std::vector<std::string>* app_args) {
-  DeployInput input{args, f.workdir, f.build.kraftfile, f.build.runtime, f.build.rootfs,
+  DeployInput input{args,          f.workdir, f.build.kraftfile, f.build.runtime, f.build.rootfs,
                     f.build.image, f.as};
   auto listed = [&api](const std::string& name) {
     ukc::api::Image unused;
@@ -51,8 +51,7 @@ ukc::Status ResolveImage(ApiClient& api, const CloudConnection& conn, const Depl
     PackageResult result;
     DeployBuildFlags build = f.build;
     build.name = f.create.name;
-    if (ukc::Status s = BuildAndPush(target, build, conn, progress, image_name, &result);
-        !s.ok()) {
+    if (ukc::Status s = BuildAndPush(target, build, conn, progress, image_name, &result); !s.ok()) {
       return s;
     }
   }
@@ -65,8 +64,8 @@ ukc::Status ResolveImage(ApiClient& api, const CloudConnection& conn, const Depl
 // Step 3: create, then wait for every created instance to run; `*instances` holds the first.
 ukc::Status CreateInstances(ApiClient& api, const DeployFlags& f, const std::string& image_name,
                             const ukc::api::Image& image, const std::vector<std::string>& app_args,
-                            int64_t timeout_ms, const PackageProgressFn& progress,
-                            ApiResponse* got, std::vector<ukc::api::Instance>* instances,
+                            int64_t timeout_ms, const PackageProgressFn& progress, ApiResponse* got,
+                            std::vector<ukc::api::Instance>* instances,
                             std::vector<std::string>* created) {
   CreateFlags create = f.create;
   create.start = !f.no_start;
@@ -127,8 +126,8 @@ int Deploy(const CloudFlags& cloud, const DeployFlags& f, const std::vector<std:
   ApiResponse got;
   std::vector<ukc::api::Instance> instances;
   if (s.ok()) {
-    s = CreateInstances(api, f, image_name, image, app_args, timeout_ms, progress, &got,
-                        &instances, &created);
+    s = CreateInstances(api, f, image_name, image, app_args, timeout_ms, progress, &got, &instances,
+                        &created);
   }
   int exit_code = 0;
   if (s.ok()) s = Report(api, conn, f, got, instances, created, &exit_code);

@@ -44,9 +44,8 @@ std::string SanitizeImageName(const std::string& name) {
 ukc::Status DeployImageNameFor(const std::string& name, const std::string& token_user,
                                const std::string& registry, DeployImageName* out) {
   std::string rest = name;
-  for (const std::string& prefix :
-       {std::string("index.unikraft.io/"), std::string("unikraft.io/"),
-        RegistryHost(registry) + "/"}) {
+  for (const std::string& prefix : {std::string("index.unikraft.io/"), std::string("unikraft.io/"),
+                                    RegistryHost(registry) + "/"}) {
     if (StripPrefix(&rest, prefix)) break;
   }
   out->user = token_user;

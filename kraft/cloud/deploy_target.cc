@@ -64,9 +64,9 @@ void Capable(const DeployInput& in, const std::vector<std::string>& args, const 
     } else if (unikraft) {
       reasons->push_back("kraftfile-unikraft: building Unikraft from source is not supported");
     } else {
-      reasons->push_back(project.found ? "kraftfile-runtime: " + kf.path.string() +
-                                             " has no runtime"
-                                       : "kraftfile-runtime: no Kraftfile in " + workdir.string());
+      reasons->push_back(project.found
+                             ? "kraftfile-runtime: " + kf.path.string() + " has no runtime"
+                             : "kraftfile-runtime: no Kraftfile in " + workdir.string());
     }
   }
   if (allowed(Deployer::kRootfs)) {

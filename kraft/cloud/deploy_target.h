@@ -36,17 +36,16 @@ struct DeployInput {
 
 struct DeployTarget {
   Deployer deployer = Deployer::kImageName;
-  std::filesystem::path workdir;   // absolute
-  std::string kraftfile_name;      // the Kraftfile's `name` ("" without a Kraftfile)
-  std::filesystem::path kraftfile; // its path ("" without one)
-  std::string image;               // image-name: the image as given
-  std::vector<std::string> args;   // app args
+  std::filesystem::path workdir;    // absolute
+  std::string kraftfile_name;       // the Kraftfile's `name` ("" without a Kraftfile)
+  std::filesystem::path kraftfile;  // its path ("" without one)
+  std::string image;                // image-name: the image as given
+  std::vector<std::string> args;    // app args
 };
 
 // True when the platform lists `image` (GET /images/list), injected for tests.
 using ImageListed = std::function<bool(const std::string& image)>;
 
-ukc::Status ChooseDeployer(const DeployInput& input, const ImageListed& listed,
-                           DeployTarget* out);
+ukc::Status ChooseDeployer(const DeployInput& input, const ImageListed& listed, DeployTarget* out);
 
 }  // namespace kraft

@@ -24,7 +24,7 @@
 namespace kraft {
 
 struct ImageWait {
-  bool wait = false;         // poll until listed (deploy, `create -w`)
+  bool wait = false;           // poll until listed (deploy, `create -w`)
   int64_t timeout_ms = 60000;  // bound of the poll
 };
 ukc::Status FindImage(ApiClient& api, const std::string& image, const ImageWait& wait,
@@ -43,10 +43,10 @@ ukc::Status WaitRunning(ApiClient& api, const std::string& uuid, int64_t timeout
                         ukc::api::Instance* instance);
 
 struct PrintOptions {
-  std::string output;       // "" / list / yaml / raw / table / json
-  bool fancy = true;        // the summary instead of the table (the caller's rule)
-  bool autostart = false;   // hint at the logs when the instance did not come online
-  std::string metro;        // the raw --metro value
+  std::string output;      // "" / list / yaml / raw / table / json
+  bool fancy = true;       // the summary instead of the table (the caller's rule)
+  bool autostart = false;  // hint at the logs when the instance did not come online
+  std::string metro;       // the raw --metro value
 };
 ukc::Status PrintCreated(ApiClient& api, const PrintOptions& options, const ApiResponse& got,
                          const std::vector<ukc::api::Instance>& instances);

@@ -112,6 +112,8 @@ TEST_CASE("ukc-emu proxy URL for .localhost domains only") {
         "https://young-night-5fpf0jj8.local.localhost:7443/");
   CHECK(kraft::LocalProxyUrl("x.local.localhost.", env) == "https://x.local.localhost:7443/");
   CHECK(kraft::LocalProxyUrl("young-night.fra.unikraft.app", env) == "");
-  auto port = [](std::string_view n) { return std::string(n == "UKC_PROXY_HTTPS_PORT" ? "9443" : ""); };
+  auto port = [](std::string_view n) {
+    return std::string(n == "UKC_PROXY_HTTPS_PORT" ? "9443" : "");
+  };
   CHECK(kraft::LocalProxyUrl("a.local.localhost", port) == "https://a.local.localhost:9443/");
 }
