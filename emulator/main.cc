@@ -48,17 +48,20 @@ int PrintEnv(const std::string& data_dir_flag, const std::string& user) {
     return 1;
   }
   std::string registry = "127.0.0.1:7000", api = "127.0.0.1:7080";
+  int proxy_tls_port = 7443;
   std::string text;
   if (ukc::store::ReadFile(u.data_dir.daemon_info(), &text).ok()) {
     auto info = nlohmann::json::parse(text, nullptr, false);
     if (info.is_object()) {
       registry = info.value("registry_addr", registry);
       api = info.value("api_addr", api);
+      proxy_tls_port = info.value("proxy_tls_port", proxy_tls_port);
     }
   }
   std::cout << "export UKC_TOKEN=" << ukc::auth::EncodeToken(*credentials) << "\n"
             << "export UKC_METRO=http://" << api << "/v1\n"
-            << "export UKC_REGISTRY=" << registry << "\n";
+            << "export UKC_REGISTRY=" << registry << "\n"
+            << "export UKC_PROXY_HTTPS_PORT=" << proxy_tls_port << "\n";
   return 0;
 }
 
@@ -161,7 +164,7 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
 
   std::string env_user = "local";
-  auto* env = app.add_subcommand("env", "print the exports for UKC_TOKEN, UKC_METRO, UKC_REGISTRY");
+  auto* env = app.add_subcommand("env", "print the exports for UKC_TOKEN, UKC_METRO, UKC_REGISTRY, UKC_PROXY_HTTPS_PORT");
   env->add_option("--data-dir", data_dir, "data directory");
   env->add_option("--user", env_user, "whose token to print")->capture_default_str();
 

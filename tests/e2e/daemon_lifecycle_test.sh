@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 ukc_start_daemon
 
-# env prints the three exports with the addresses really bound.
+# env prints the exports with the addresses really bound.
 env_out=$("$UKC_EMU" env --data-dir "$UKC_DATA")
 check "env exports UKC_TOKEN, UKC_METRO, UKC_REGISTRY" \
   grep -q "^export UKC_TOKEN=.*" <<<"$env_out"
@@ -14,6 +14,8 @@ reg_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["regi
   "$UKC_DATA/run/daemon.json")
 expect_eq "UKC_REGISTRY is the bound registry address" "$reg_port" "$UKC_REGISTRY"
 check "UKC_METRO points at the API with /v1" grep -q "^export UKC_METRO=http://$API/v1$" <<<"$env_out"
+check "UKC_PROXY_HTTPS_PORT is the proxy's bound TLS port" \
+  grep -q "^export UKC_PROXY_HTTPS_PORT=$PROXY_TLS$" <<<"$env_out"
 expect_eq "token decodes to the robot account of user local" "robot\$local.users.kraftcloud" \
   "$(creds_from_token "$UKC_TOKEN" | cut -d: -f1)"
 
