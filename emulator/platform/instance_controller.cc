@@ -328,6 +328,7 @@ Status InstanceController::Stop(const std::string& user, const std::string& uuid
   std::string id = r->view.uuid;
   if (r->view.state == api::kStateStandby && !r->active() && !r->parking) {
     r->view.state = api::kStateStopped;  // a standby instance stops for good
+    r->preparing = false;
     r->view.stop_reason = api::kStopUser | api::kStopPlatform;
     r->standby_snapshot = false;
     std::error_code ec;

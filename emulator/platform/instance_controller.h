@@ -65,6 +65,9 @@ struct ControllerOptions {
   // Whether a guest port really takes connections (QEMU's user networking accepts on the host
   // side even when nothing listens in the guest). A cold-booted wake waits for it. Null: ready.
   std::function<bool(int host_port)> port_ready;
+  // Stateless scale-to-zero instances in standby get a ready snapshot (instance_ready_snapshot.cc)
+  // so a wake restores instead of booting. Needs port_ready.
+  bool ready_snapshots = true;
   // Called (under the controller's lock) for every instance that goes away.
   std::function<void(const std::string& instance_uuid)> instance_deleted;
 };
@@ -190,9 +193,17 @@ class InstanceController : public proxy::RouteEvents {
   void ParkLocked(InstanceRecord* r);
   bool FinishParkLocked(InstanceRecord* r, const vmm::VmStatus& status);
   void ParkerLoop();
+  // instance_ready_snapshot.cc: a fresh, listening VM of a stateless standby instance, saved as
+  // its standby snapshot by the preparer thread.
+  void QueueReadySnapshotLocked(InstanceRecord* r);
+  bool StillPreparingLocked(const std::string& uuid, int64_t token);
+  bool BootUntilListening(const vmm::LaunchSpec& spec, const std::string& uuid, int64_t token);
+  void PreparerLoop();
   std::filesystem::path SnapshotPath(const std::string& uuid) const {
     return options_.instances_dir / uuid / "standby.snapshot";
   }
+  // instance_launch.cc
+  Status BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec);
   Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id);
   int64_t NowMs() const { return options_.unix_ms(); }
 
@@ -207,6 +218,8 @@ class InstanceController : public proxy::RouteEvents {
   Records records_;                   // by uuid
   std::deque<std::string> launches_;  // uuids with launch_pending, in order
   std::deque<std::string> parks_;     // uuids of stateful instances to snapshot into standby
+  std::deque<std::string> prepares_;  // uuids of stateless standby instances to prepare
+  int64_t next_prepare_token_ = 0;
   ConnectionTracker connections_;
   bool routes_dirty_ = true;
   uint64_t routes_seen_generation_ = ~uint64_t{0};
@@ -214,7 +227,7 @@ class InstanceController : public proxy::RouteEvents {
   int64_t next_sequence_ = 1;
   int next_network_index_ = 1;
   bool stopping_ = false;
-  std::thread launcher_, supervisor_, parker_;
+  std::thread launcher_, supervisor_, parker_, preparer_;
 };
 
 }  // namespace ukc::platform

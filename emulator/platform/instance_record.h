@@ -39,8 +39,12 @@ struct InstanceRecord {
   // <instance dir>/standby.snapshot and its next launch restores it (stateful). Not persisted:
   // `parking` while the parker stops or snapshots the VM on its way to standby; `host_ports`
   // where the running VM's guest ports are reachable (the proxy's backends).
+  // `preparing` while the preparer thread takes a stateless instance's ready snapshot (the
+  // preparation `prepare_token` names; any launch, stop or delete clears it).
   bool standby_snapshot = false;
   bool parking = false;
+  bool preparing = false;
+  int64_t prepare_token = 0;
   std::map<int, int> host_ports;
   int64_t active_at_ms = 0;  // not persisted: monotonic ms it became running (idle basis)
   // Not persisted: bumped on every change; the cached ToJson text of `view` (split around its

@@ -1,5 +1,5 @@
-// The controller's moving parts: launching VMs (launcher thread, outside the lock), following
-// them (supervisor thread), recording stops, restart policies, recovery and shutdown.
+// The controller's moving parts: following VMs (supervisor thread), recording stops, restart
+// policies, recovery and shutdown. Launching is in instance_launch.cc.
 #include <fstream>
 
 #include "log.h"
@@ -15,38 +15,6 @@ constexpr int kStopCodeClean = 0x8100;
 constexpr int kStopCodeCrash = 0x7F01;
 constexpr int kStopCodeBootFailure = 0x0101;
 constexpr int64_t kHealthyRunMs = 10000;
-
-// The app's argv from the instance's args. Clients send one string ("/usr/bin/python3 app.py")
-// or several; like the kernel command line they are joined and split again (quotes group).
-std::vector<std::string> SplitArgs(const std::vector<std::string>& args) {
-  std::string line;
-  for (const auto& a : args) line.append(line.empty() ? "" : " ").append(a);
-  std::vector<std::string> out;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (char c : line) {
-    if (quote) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        word += c;
-      }
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-      in_word = true;
-    } else if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) out.push_back(word);
-      word.clear();
-      in_word = false;
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) out.push_back(word);
-  return out;
-}
 
 // Back-off of the n-th restart in a sequence: immediately, then 5 s, 10 s, 20 s … capped at 5 min.
 int64_t RestartDelayMs(int attempt) {
@@ -68,6 +36,7 @@ void InstanceController::PersistLocked(InstanceRecord& r) {
 }
 
 void InstanceController::RequestLaunchLocked(InstanceRecord* r, bool restart) {
+  r->preparing = false;  // a ready snapshot still in the making is not waited for
   r->launch_pending = true;
   r->launch_generation++;
   r->restarting = restart;
@@ -197,6 +166,7 @@ void InstanceController::FollowVmLocked(InstanceRecord* r) {
   (void)vmm_->Release(r->vm_id);
   r->vm_id.clear();
   ArchiveConsoleLocked(v.uuid);
+  if (v.state == api::kStateStandby) QueueReadySnapshotLocked(r);  // stateless ones
   if (r->delete_on_stop()) {
     (void)store_->Delete(v.uuid);
     RemoveLocked(v.uuid);
@@ -233,99 +203,9 @@ void InstanceController::Tick() {
       PersistLocked(*r);
     }
   }
-  if (options_.services && (routes_dirty_ || options_.services->generation() !=
-                                                 routes_seen_generation_)) {
+  if (options_.services &&
+      (routes_dirty_ || options_.services->generation() != routes_seen_generation_)) {
     PublishRoutesLocked();
-  }
-}
-
-Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id) {
-  BootImage image;
-  if (Status s = images_->Load(r.image_repository, r.image_digest, &image); !s.ok()) return s;
-  vmm::LaunchSpec spec;
-  spec.id = r.view.uuid + "-" + std::to_string(r.view.start_count);
-  spec.kernel = image.kernel;
-  spec.initrd = image.initrd;
-  spec.argv = SplitArgs(r.view.args);
-  if (spec.argv.empty()) spec.argv = image.cmd;
-  spec.env = image.env;
-  for (const auto& [k, v] : r.view.env) spec.env.push_back(k + "=" + v);
-  spec.cwd = image.working_dir;
-  spec.memory_mb = r.view.memory_mb;
-  spec.grow_memory_to_fit = true;
-  spec.vcpus = r.view.vcpus;
-  for (const auto& s : r.services) {
-    // A redirect's destination is the published https port, not a port of the guest.
-    if (std::find(s.handlers.begin(), s.handlers.end(), "redirect") != s.handlers.end()) continue;
-    if (std::find(spec.guest_ports.begin(), spec.guest_ports.end(), s.destination_port) ==
-        spec.guest_ports.end()) {
-      spec.guest_ports.push_back(s.destination_port);
-    }
-  }
-  spec.stop_timeout = options_.stop_timeout;
-  spec.instance_dir = options_.instances_dir / r.view.uuid;
-  std::error_code ec;
-  if (r.standby_snapshot && std::filesystem::exists(SnapshotPath(r.view.uuid), ec)) {
-    spec.restore_from = SnapshotPath(r.view.uuid);  // stateful scale-to-zero: resume
-  }
-  vmm::VmStatus status;
-  Status s = vmm_->Launch(spec, &status);
-  if (!s.ok() && !spec.restore_from.empty()) {
-    Log(LogLevel::kWarn, "instance " + r.view.name + ": cannot restore its snapshot (" +
-                             s.ToString() + "); booting it instead");
-    spec.restore_from.clear();
-    s = vmm_->Launch(spec, &status);
-  }
-  if (!s.ok()) return s;
-  *vm_id = spec.id;
-  return Status::Ok();
-}
-
-void InstanceController::LauncherLoop() {
-  std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(lock, [&] { return stopping_ || !launches_.empty(); });
-    if (stopping_) return;
-    std::string uuid = launches_.front();
-    launches_.pop_front();
-    auto it = records_.find(uuid);
-    if (it == records_.end() || !it->second->launch_pending || !it->second->vm_id.empty()) {
-      continue;
-    }
-    InstanceRecord snapshot = *it->second;
-    lock.unlock();
-    std::string vm_id;
-    Status s = LaunchVm(snapshot, &vm_id);
-    lock.lock();
-    it = records_.find(uuid);
-    bool current = it != records_.end() && it->second->launch_pending &&
-                   it->second->launch_generation == snapshot.launch_generation;
-    if (!current) {  // stopped or deleted meanwhile
-      if (s.ok()) {
-        (void)vmm_->Kill(vm_id);
-        (void)vmm_->Release(vm_id);
-      }
-      continue;
-    }
-    InstanceRecord* r = it->second.get();
-    r->launch_pending = false;
-    if (!s.ok()) {
-      Log(LogLevel::kWarn, "instance " + r->view.name + " failed to boot: " + s.ToString());
-      std::error_code ec;
-      std::filesystem::create_directories(options_.instances_dir / uuid, ec);
-      std::ofstream(options_.instances_dir / uuid / "console.log", std::ios::app)
-          << "ukc-emu: the instance could not be started: " << s.message() << "\n";
-      vmm::VmStatus failed;
-      failed.state = vmm::VmState::kStopped;
-      failed.stop_reason = "boot-failed: " + s.message();
-      RecordStopLocked(r, failed);
-      ArchiveConsoleLocked(uuid);
-      PersistLocked(*r);
-    } else {
-      r->vm_id = vm_id;
-      r->standby_snapshot = false;
-      FollowVmLocked(r);  // persists once the VM's state moves on
-    }
   }
 }
 
@@ -366,7 +246,9 @@ Status InstanceController::Recover() {
       r->drain_until_ms = 0;
       PersistLocked(*r);
     }
+    InstanceRecord* kept = r.get();
     records_[r->view.uuid] = std::move(r);
+    if (standby) QueueReadySnapshotLocked(kept);  // stateless ones without one yet
   }
   if (options_.services) {
     options_.services->Prune([this](const std::string& uuid) { return records_.count(uuid) > 0; });
@@ -378,6 +260,7 @@ void InstanceController::StartThreads() {
   launcher_ = std::thread([this] { LauncherLoop(); });
   supervisor_ = std::thread([this] { SupervisorLoop(); });
   parker_ = std::thread([this] { ParkerLoop(); });
+  preparer_ = std::thread([this] { PreparerLoop(); });
 }
 
 void InstanceController::Shutdown() {
@@ -390,6 +273,7 @@ void InstanceController::Shutdown() {
   if (launcher_.joinable()) launcher_.join();
   if (supervisor_.joinable()) supervisor_.join();
   if (parker_.joinable()) parker_.join();
+  if (preparer_.joinable()) preparer_.join();
   std::lock_guard lock(mu_);
   std::vector<std::string> uuids;
   for (const auto& [uuid, r] : records_) uuids.push_back(uuid);
@@ -398,8 +282,8 @@ void InstanceController::Shutdown() {
     if (it == records_.end()) continue;
     InstanceRecord* r = it->second.get();
     r->restart_at_ms = 0;
-    if (!r->active() && (r->view.state == api::kStateStopped ||
-                         r->view.state == api::kStateStandby)) {
+    if (!r->active() &&
+        (r->view.state == api::kStateStopped || r->view.state == api::kStateStandby)) {
       continue;
     }
     bool scales_to_zero = r->view.scale_to_zero && r->view.scale_to_zero->policy != "off";

@@ -18,7 +18,7 @@ DAEMON_PID=""
 
 ukc_cleanup() {
   ukc_stop_daemon
-  rm -rf "$TEST_TMP"
+  if [[ -n "${UKC_KEEP_TEST_TMP:-}" ]]; then echo "# kept $TEST_TMP"; else rm -rf "$TEST_TMP"; fi
 }
 trap ukc_cleanup EXIT
 

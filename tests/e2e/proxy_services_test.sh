@@ -164,6 +164,27 @@ check "create a scale-to-zero instance (policy on, cooldown 2s)" \
   timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name lazy --scale-to-zero on \
   --scale-to-zero-cooldown 2s --start local/httpc:latest
 scale_to_zero_round lazy false
+# In standby, a stateless instance gets a ready snapshot (a fresh boot, saved once it listens):
+# the next wake restores it instead of booting, and the app that answers is still a fresh one.
+ready_snapshot_round() {
+  local fq boot_before after t0 ms taken
+  taken=$(grep -c 'instance lazy: ready snapshot taken' "$TEST_TMP/daemon.log")
+  fq=$(field lazy 'service_group.domains[0].fqdn')
+  boot_before=$(boot_of "$fq")
+  check "lazy: standby again" wait_state lazy standby 30
+  check "lazy: a ready snapshot is prepared in standby" bash -c "for _ in \$(seq 1 600); do
+    [[ \$(grep -c 'instance lazy: ready snapshot taken' '$TEST_TMP/daemon.log') -gt $taken ]] && exit 0
+    sleep 0.2; done; exit 1"
+  t0=$(date +%s%N)
+  after=$(count_of "$fq")
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "# lazy: standby → response in $ms ms (ready snapshot)"
+  expect_eq "lazy: woken from the ready snapshot — a fresh app answered" 1 "$after"
+  check "lazy: the wake restored the ready snapshot" \
+    bash -c "grep 'instance lazy: waking from standby' '$TEST_TMP/daemon.log' | tail -1 | grep -q restore"
+  check "lazy: not the app of the boot before" test "$(boot_of "$fq")" != "$boot_before"
+}
+ready_snapshot_round
 check "create a stateful scale-to-zero instance" \
   timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name keeper --scale-to-zero on \
   --scale-to-zero-cooldown 2s --scale-to-zero-stateful -M 128 --start local/httpc:latest

@@ -47,7 +47,8 @@ struct Fixture {
   proxy::RouteTable routes;
   std::unique_ptr<InstanceController> controller;
 
-  Fixture() {
+  // `ports_listen`: guests' ports take connections at once (enables ready snapshots).
+  explicit Fixture(bool ports_listen = false) {
     dir = std::filesystem::temp_directory_path() /
           ("ukc-s2z-test-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
     std::filesystem::create_directories(dir);
@@ -67,6 +68,7 @@ struct Fixture {
     options.poll_interval = milliseconds(2);
     options.services = services.get();
     options.routes = &routes;
+    if (ports_listen) options.port_ready = [](int) { return true; };
     controller = std::make_unique<InstanceController>(&vmm, &clock, store.get(), &images, options);
     REQUIRE(controller->Recover().ok());
     controller->StartThreads();
@@ -154,8 +156,9 @@ TEST_CASE("scale-to-zero: idle → standby (reason 7); a connection keeps it up;
   proxy::ServiceRoute route = f.RouteOf(i, 0);
   CHECK(route.scale_to_zero);
 
-  REQUIRE(f.controller->Wake(i.service_group->uuid,
-                             std::chrono::steady_clock::now() + milliseconds(2000), &route)
+  REQUIRE(f.controller
+              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
+                     &route)
               .ok());
   REQUIRE(route.backends.size() == 1);
   CHECK(route.backends[0].running);
@@ -170,9 +173,10 @@ TEST_CASE("scale-to-zero: idle → standby (reason 7); a connection keeps it up;
   CHECK(previous == "standby");
   CHECK(i.state == "stopped");
   proxy::ServiceRoute none;
-  CHECK(f.controller->Wake(i.service_group->uuid,
-                           std::chrono::steady_clock::now() + milliseconds(200), &none)
-            .kind() == Status::Kind::kUnavailable);
+  CHECK(
+      f.controller
+          ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(200), &none)
+          .kind() == Status::Kind::kUnavailable);
 }
 
 TEST_CASE("scale-to-zero: stateful instances are snapshotted and restored") {
@@ -185,11 +189,66 @@ TEST_CASE("scale-to-zero: stateful instances are snapshotted and restored") {
   std::filesystem::path snapshot = f.dir / "instances" / i.uuid / "standby.snapshot";
   CHECK(std::filesystem::exists(snapshot));
   proxy::ServiceRoute route;
-  REQUIRE(f.controller->Wake(i.service_group->uuid,
-                             std::chrono::steady_clock::now() + milliseconds(2000), &route)
+  REQUIRE(f.controller
+              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
+                     &route)
               .ok());
   CHECK(f.vmm.launched().back().restore_from == snapshot);
   CHECK(route.backends.size() == 1);
+}
+
+TEST_CASE(
+    "scale-to-zero: a stateless standby instance gets a ready snapshot that a wake restores") {
+  Fixture f(/*ports_listen=*/true);
+  api::Instance i = f.Create("on", false);
+  i = f.WaitFor(i.uuid, "running");
+  i = f.WaitFor(i.uuid, "standby");
+  REQUIRE(i.state == "standby");
+  std::filesystem::path snapshot = f.dir / "instances" / i.uuid / "standby.snapshot";
+  for (int n = 0; n < 1000 && !std::filesystem::exists(snapshot); ++n) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  REQUIRE(std::filesystem::exists(snapshot));
+  vmm::LaunchSpec prepared = f.vmm.launched().back();  // a fresh boot, off the instance's dir
+  CHECK(prepared.restore_from.empty());
+  CHECK(prepared.instance_dir == f.dir / "instances" / i.uuid / "ready");
+  CHECK(prepared.guest_ports == std::vector<int>{8080});
+  REQUIRE(f.controller->Get("alice", i.uuid, "", &i).ok());
+  CHECK(i.state == "standby");  // preparing does not show
+
+  proxy::ServiceRoute route;
+  REQUIRE(f.controller
+              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
+                     &route)
+              .ok());
+  CHECK(f.vmm.launched().back().restore_from == snapshot);
+  CHECK(f.vmm.launched().back().instance_dir == f.dir / "instances" / i.uuid);
+  REQUIRE(f.controller->Get("alice", i.uuid, "", &i).ok());
+  CHECK(i.state == "running");
+  CHECK(i.start_count == 2);
+
+  // A wake while the next preparation still boots cancels it and boots the instance.
+  vmm::FakeScript slow;
+  slow.boot_delay = milliseconds(5000);
+  f.vmm.SetScript(i.uuid + "-ready-2", slow);
+  i = f.WaitFor(i.uuid, "standby");
+  REQUIRE(i.state == "standby");
+  for (int n = 0; n < 1000 && f.vmm.launched().back().instance_dir.filename() != "ready"; ++n) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  REQUIRE(f.controller
+              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
+                     &route)
+              .ok());
+  CHECK(f.vmm.launched().back().restore_from.empty());
+  CHECK(f.vmm.launched().back().instance_dir == f.dir / "instances" / i.uuid);
+  for (int n = 0; n < 1000; ++n) {  // the preparing VM goes away
+    auto ids = f.vmm.List();
+    if (std::find(ids.begin(), ids.end(), i.uuid + "-ready-2") == ids.end()) break;
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  auto ids = f.vmm.List();
+  CHECK(std::find(ids.begin(), ids.end(), i.uuid + "-ready-2") == ids.end());
 }
 
 TEST_CASE("draining ends when the proxied connections close") {
