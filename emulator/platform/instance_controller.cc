@@ -10,6 +10,7 @@
 #include <set>
 
 #include "log.h"
+#include "platform/image_defaults.h"
 #include "platform/random_ids.h"
 
 namespace ukc::platform {
@@ -189,6 +190,17 @@ Status InstanceController::Create(const std::string& user, const api::CreateInst
   std::string repository, digest, display;
   if (Status s = images_->Resolve(user, q.image, &repository, &digest, &display); !s.ok()) {
     return s;
+  }
+  std::set<std::string> given = q.scale_to_zero_keys;
+  if (!q.scale_to_zero && scale_to_zero.policy == "on") given.insert("policy");  // the feature
+  bool policy_from_label = false;
+  if (Status s = ApplyScaleToZeroLabels(images_->Labels(user, display), given, &scale_to_zero,
+                                        &policy_from_label);
+      !s.ok()) {
+    return s;
+  }
+  if (policy_from_label && group.group.services.empty()) {
+    scale_to_zero = api::ScaleToZero{};  // no published ports: the image's default cannot apply
   }
   std::lock_guard lock(mu_);
   if (q.name && !q.name->empty() && FindLocked(user, "", *q.name)) {

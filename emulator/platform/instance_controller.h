@@ -49,6 +49,13 @@ class ImageSource {
   virtual Status Resolve(const std::string& user, const std::string& reference,
                          std::string* repository, std::string* digest, std::string* display) = 0;
   virtual Status Load(const std::string& repository, const std::string& digest, BootImage* out) = 0;
+  // The config labels of the image `display` (as Resolve set it) names; some act as instance
+  // defaults (image_defaults.h).
+  virtual std::map<std::string, std::string> Labels(const std::string& user,
+                                                    const std::string& display) {
+    (void)user, (void)display;
+    return {};
+  }
 };
 
 struct ControllerOptions {

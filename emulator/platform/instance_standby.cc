@@ -1,7 +1,9 @@
 // Scale-to-zero (ukc-api.md §5.5, image-format.md §4.6): a running instance whose policy is `on`
 // or `idle` and that has had no proxied connection for cooldown_time_ms goes to `standby` with
-// stop_reason 7 (--PAK). Stateless: a graceful stop; the next connection boots it again.
-// Stateful: the parker thread saves the VM (Vmm::Snapshot) and the next launch restores it.
+// stop_reason 7 (--PAK). The parker thread first checks that the app listens on its ports (an
+// app still starting up is not idle: its cooldown starts again). Stateless: a graceful stop; the
+// next connection boots it again (or restores its ready snapshot, instance_ready_snapshot.cc).
+// Stateful: the parker saves the VM (Vmm::Snapshot) and the next launch restores it.
 // The emulator sees connections, not bytes: `idle` parks only when no connection is open, as `on`.
 #include "log.h"
 #include "platform/instance_controller.h"
@@ -28,13 +30,8 @@ void InstanceController::CheckIdleLocked(InstanceRecord* r) {
 void InstanceController::ParkLocked(InstanceRecord* r) {
   r->parking = true;
   routes_dirty_ = true;  // out of rotation at once
-  if (r->view.scale_to_zero->stateful) {
-    parks_.push_back(r->view.uuid);
-    changed_.notify_all();
-  } else {
-    r->stop_request = api::kStopPlatform;
-    (void)vmm_->Stop(r->vm_id);
-  }
+  parks_.push_back(r->view.uuid);
+  changed_.notify_all();
   PublishRoutesLocked();
 }
 
@@ -65,14 +62,16 @@ void InstanceController::ParkerLoop() {
     InstanceRecord* r = it->second.get();
     std::string vm_id = r->vm_id;
     std::map<int, int> ports = r->host_ports;
+    bool stateful = r->view.scale_to_zero->stateful;
     lock.unlock();
-    // The snapshot is taken once the app listens, so a restored instance serves at once.
+    // Parked only once the app listens: a snapshot then serves at once when restored.
     bool listening = true;
     for (const auto& [guest, host] : ports) {
       if (options_.port_ready && !options_.port_ready(host)) listening = false;
     }
-    Status s = listening ? vmm_->Snapshot(vm_id, SnapshotPath(uuid))
-                         : Status::Unavailable("the app does not listen yet");
+    Status s = !listening ? Status::Unavailable("the app does not listen yet")
+               : stateful ? vmm_->Snapshot(vm_id, SnapshotPath(uuid))
+                          : Status::Ok();
     lock.lock();
     it = records_.find(uuid);
     if (it == records_.end() || it->second->vm_id != vm_id) continue;
@@ -85,9 +84,15 @@ void InstanceController::ParkerLoop() {
                                  "); it keeps running");
       }
       routes_dirty_ = true;
+      changed_.notify_all();  // a connection held for this group may go to it again
       continue;
     }
-    FollowVmLocked(r);  // the VM ended: standby
+    if (stateful) {
+      FollowVmLocked(r);                // the VM ended: standby
+    } else if (r->stop_request == 0) {  // not stopped by the user meanwhile
+      r->stop_request = api::kStopPlatform;
+      (void)vmm_->Stop(vm_id);  // graceful; standby once it ended
+    }
   }
 }
 

@@ -15,6 +15,12 @@ Status RegistryImageSource::Resolve(const std::string& user, const std::string& 
   return Status::Ok();
 }
 
+std::map<std::string, std::string> RegistryImageSource::Labels(const std::string& user,
+                                                               const std::string& display) {
+  std::vector<api::Image> found = catalog_.Find(user, display);
+  return found.empty() ? std::map<std::string, std::string>{} : found.front().labels;
+}
+
 Status RegistryImageSource::Load(const std::string& repository, const std::string& digest,
                                  BootImage* out) {
   vmm::LoadedImage image;

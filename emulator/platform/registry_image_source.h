@@ -17,6 +17,8 @@ class RegistryImageSource : public ImageSource {
   Status Resolve(const std::string& user, const std::string& reference, std::string* repository,
                  std::string* digest, std::string* display) override;
   Status Load(const std::string& repository, const std::string& digest, BootImage* out) override;
+  std::map<std::string, std::string> Labels(const std::string& user,
+                                            const std::string& display) override;
 
  private:
   ImageCatalog catalog_;

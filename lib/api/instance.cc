@@ -313,6 +313,11 @@ bool ParseField(const std::string& key, const json& v, CreateInstanceRequest* ou
   }
   if (key == "scale_to_zero") {
     out->scale_to_zero.emplace();
+    if (v.is_object()) {
+      for (const auto& [k, value] : v.items()) {
+        if (!value.is_null()) out->scale_to_zero_keys.insert(k);
+      }
+    }
     return ParseScaleToZero(v, &*out->scale_to_zero, error);
   }
   if (key == "service_group") {

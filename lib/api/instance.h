@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,7 @@ struct CreateInstanceRequest {
   // As parsed: fields absent in the request keep their defaults (kraft sends only the options
   // given, e.g. just a cooldown, so `policy` may be missing: then "off").
   std::optional<ScaleToZero> scale_to_zero;
+  std::set<std::string> scale_to_zero_keys;  // the keys it carried (parsing only, not sent)
   std::vector<std::string> features;
   std::optional<int64_t> wait_timeout_ms, timeout_s;
   // {"uuid"|"name"} of an existing group, or {"services":[…],"domains":[…]} for a new one.

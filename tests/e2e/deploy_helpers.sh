@@ -59,13 +59,15 @@ registry_state() {
 # instance_state: names and states of every instance.
 instance_state() { "$KRAFT" cloud instance list -o json 2>/dev/null | jq -c '[.[] | [.name, .state]]'; }
 
-# wait_running COUNT SECONDS: until COUNT instances exist and all run.
+# wait_running COUNT SECONDS [STATES]: until COUNT instances exist and all run (or are in one of
+# STATES, a jq array; default ["running"]).
 wait_running() {
   local deadline=$((SECONDS + $2)) states
   while ((SECONDS < deadline)); do
     states=$("$KRAFT" cloud instance list -o json 2>/dev/null)
     [[ $(jq length <<<"$states") == "$1" && \
-      $(jq '[.[] | select(.state == "running")] | length' <<<"$states") == "$1" ]] && return 0
+      $(jq --argjson ok "${3:-[\"running\"]}" '[.[] | select(.state as $s | $ok | index($s))] | length' \
+        <<<"$states") == "$1" ]] && return 0
     sleep 1
   done
   echo "instances: $(instance_state)"

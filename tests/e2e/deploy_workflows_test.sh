@@ -63,7 +63,10 @@ cp "$TEST_TMP/err" "$TEST_TMP/deploy1.err"
 check "(1) summary title" grep -q '^\[●\] Deployed successfully!' <<<"$summary"
 check "(1) summary: generated name from the image" \
   grep -Eq '^ ├─+ name: http-python312-[a-z0-9]{5} +$' <<<"$summary"
-check "(1) summary: running" grep -Eq '^ ├─+ state: running +$' <<<"$summary"
+# The Kraftfile's labels make it scale to zero after 1 s without connections: it may already be
+# parked in standby when the summary is printed.
+check "(1) summary: running (or already standby)" \
+  grep -Eq '^ ├─+ state: (running|standby) +$' <<<"$summary"
 check "(1) summary: image pinned to the pushed digest" \
   grep -Eq 'image: local/http-python312@sha256:[0-9a-f]{64} ' <<<"$summary"
 check "(1) summary: https domain of the service" \
@@ -79,12 +82,28 @@ url=$(proxy_url "$TEST_TMP/deploy1.err")
 domain=$(sed -nE 's/^ ├─+ domain: (https:\/\/[^ ]+) +$/\1/p' <<<"$summary")
 expect_eq "(1) the URL hint is the domain on the proxy's port" "$domain:$PROXY_TLS/" "$url"
 expect_eq "(1) the URL answers through the proxy" "Hello, World!" "$(fetch "$url" 60)"
+one_instance() {  # one_instance NAME: the API's JSON of the instance
+  curl -s -H "Authorization: Bearer $UKC_TOKEN" "http://$API/v1/instances/$1" | jq '.data.instances[0]'
+}
+name1=$(sed -nE 's/^ ├─+ name: ([^ ]+) +$/\1/p' <<<"$summary")
+expect_eq "(1) the image's scale_to_zero labels are the instance's defaults" 'on false 1000' \
+  "$(one_instance "$name1" | jq -r '.scale_to_zero | "\(.policy) \(.stateful) \(.cooldown_time_ms)"')"
+parked() {
+  for _ in $(seq 1 60); do
+    [[ $(one_instance "$name1" | jq -r .state) == standby ]] && return 0
+    sleep 1
+  done
+  return 1
+}
+check "(1) idle for its cooldown: standby" parked
+expect_eq "(1) a request wakes it through the proxy" "Hello, World!" "$(fetch "$url" 90)"
 check "(1) image list: local/http-python312 latest with its size" \
   grep -Eq '^local/http-python312 +latest +[0-9.]+ MB$' <<<"$(out cloud image list)"
 check "(1) remove the instance" remove_all_instances
 
 # --- (2) deploy -p 443:8080 -R 2 . ------------------------------------------------------------------
-json=$(out cloud deploy -p 443:8080 -R 2 -M 128 -o json .)
+# --scale-to-zero off overrides the Kraftfile's labels: the replicas keep running.
+json=$(out cloud deploy -p 443:8080 -R 2 -M 128 --scale-to-zero off -o json .)
 expect_eq "(2) deploy -R 2 -o json exits 0" 0 $?
 check "(2) -o json: stdout is pure JSON, the first instance" \
   jq -e 'length == 1 and (.[0].name | startswith("http-python312-"))' <<<"$json"
@@ -115,7 +134,8 @@ check "(2) remove the instances" remove_all_instances
 summary=$(out cloud instance create -p 443:8080 --start -M 128 local/http-python312:latest)
 expect_eq "(3) instance create exits 0" 0 $?
 check "(3) image pinned" grep -Eq 'image: local/http-python312@sha256:' <<<"$summary"
-check "(3) running" wait_running 1 120
+check "(3) running (or parked by the image's scale-to-zero labels)" \
+  wait_running 1 120 '["running","standby"]'
 url=$(proxy_url "$TEST_TMP/err")
 expect_eq "(3) the URL answers through the proxy" "Hello, World!" "$(fetch "$url" 60)"
 check "(3) remove the instance" remove_all_instances

@@ -32,6 +32,10 @@ class OneImage : public ImageSource {
     out->cmd = {"/server"};
     return Status::Ok();
   }
+  std::map<std::string, std::string> Labels(const std::string&, const std::string&) override {
+    return labels;
+  }
+  std::map<std::string, std::string> labels;
 };
 
 struct Fixture {
@@ -249,6 +253,57 @@ TEST_CASE(
   }
   auto ids = f.vmm.List();
   CHECK(std::find(ids.begin(), ids.end(), i.uuid + "-ready-2") == ids.end());
+}
+
+TEST_CASE("scale-to-zero: the image's labels are defaults that the request overrides") {
+  Fixture f;
+  f.images.labels = {{"cloud.unikraft.v1.instances/scale_to_zero.policy", "on"},
+                     {"cloud.unikraft.v1.instances/scale_to_zero.stateful", "true"},
+                     {"cloud.unikraft.v1.instances/scale_to_zero.cooldown_time_ms", "3000"}};
+  api::CreateInstanceRequest q;
+  q.image = "web:latest";
+  q.service_group = nlohmann::json::parse(
+      R"({"services":[{"port":443,"destination_port":8080,"handlers":["http","tls"]}]})");
+  std::vector<api::Instance> created;
+  REQUIRE(f.controller->Create("alice", q, &created).ok());
+  REQUIRE(created.at(0).scale_to_zero.has_value());
+  CHECK(created[0].scale_to_zero->policy == "on");
+  CHECK(created[0].scale_to_zero->stateful);
+  CHECK(created[0].scale_to_zero->cooldown_time_ms == 3000);
+
+  // The request's own fields win; the ones it leaves out still come from the labels.
+  std::string error, unsupported;
+  REQUIRE(api::ParseCreateInstanceRequest(
+      nlohmann::json::parse(R"({"image":"web:latest","scale_to_zero":{"policy":"idle",
+          "cooldown_time_ms":500},"service_group":{"services":[{"port":443,
+          "destination_port":8080,"handlers":["http","tls"]}]}})"),
+      &q, &error, &unsupported));
+  created.clear();
+  REQUIRE(f.controller->Create("alice", q, &created).ok());
+  CHECK(created.at(0).scale_to_zero->policy == "idle");
+  CHECK(created[0].scale_to_zero->cooldown_time_ms == 500);
+  CHECK(created[0].scale_to_zero->stateful);
+
+  // Without published ports the image's policy cannot apply: off, and the create succeeds.
+  api::CreateInstanceRequest bare;
+  bare.image = "web:latest";
+  created.clear();
+  REQUIRE(f.controller->Create("alice", bare, &created).ok());
+  CHECK(created.at(0).scale_to_zero->policy == "off");
+
+  // A label that is not a policy: a clear error naming it, nothing created.
+  f.images.labels["cloud.unikraft.v1.instances/scale_to_zero.policy"] = "sometimes";
+  created.clear();
+  Status s = f.controller->Create("alice", q, &created);
+  CHECK(s.ok());  // the request set the policy itself: the label is not used
+  q.scale_to_zero_keys.erase("policy");
+  created.clear();
+  size_t before = f.controller->List("alice").size();
+  s = f.controller->Create("alice", q, &created);
+  CHECK(s.kind() == Status::Kind::kInvalidArgument);
+  CHECK(s.message().find("scale_to_zero.policy") != std::string::npos);
+  CHECK(s.message().find("sometimes") != std::string::npos);
+  CHECK(f.controller->List("alice").size() == before);
 }
 
 TEST_CASE("draining ends when the proxied connections close") {
