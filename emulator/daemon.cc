@@ -181,6 +181,15 @@ int RunDaemon(const DaemonOptions& options) {
   proxy_options.threads = options.proxy_threads;
   proxy::ServiceProxy service_proxy(&routes, &instances, &ca, proxy_options);
   if (Status s = service_proxy.Start(); !s.ok()) return Fail(s);
+  api_service.set_local_ports([&](int port) {
+    int local = service_proxy.ListenPortFor(port);
+    if (local == 0) {  // a group just created: publish its route and open its listener now
+      instances.Tick();
+      service_proxy.SyncListeners();
+      local = service_proxy.ListenPortFor(port);
+    }
+    return local;
+  });
   registry_server.Start();
   api_server.Start();
 
@@ -198,9 +207,9 @@ int RunDaemon(const DaemonOptions& options) {
   Log(LogLevel::kInfo, "registry  http://" + registry_server.address() + "/v2/");
   Log(LogLevel::kInfo, "api       http://" + api_server.address() + "/v1");
   Log(LogLevel::kInfo, "proxy     http :" + std::to_string(service_proxy.http_port()) +
-                           " (stands for 80), https :" +
-                           std::to_string(service_proxy.tls_port()) + " (443), services at " +
-                           "<name>." + options.metro + ".localhost; CA " + ca.cert_path().string());
+                           " (stands for 80), https :" + std::to_string(service_proxy.tls_port()) +
+                           " (443), services at " + "<name>." + options.metro + ".localhost; CA " +
+                           ca.cert_path().string());
   Log(LogLevel::kInfo,
       "vmm       " + (options.vmm == "fake"
                           ? std::string("fake (UKC_VMM=fake: no real VMs)")

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "access/authenticator.h"
@@ -32,6 +33,11 @@ class ApiService {
   void Handle(http::Exchange& ex);
   // Serves /v1/services/autoscale… from `autoscale` (404 "No API endpoint" while unset).
   void set_autoscale(AutoscaleRegistry* autoscale) { autoscale_ = autoscale; }
+  // Where the service proxy listens for a published port (0: not listening): service groups
+  // report it as each service's `local_port`.
+  void set_local_ports(std::function<int(int published_port)> local_port) {
+    local_port_ = std::move(local_port);
+  }
 
  private:
   using Call = ApiCall;
@@ -63,6 +69,8 @@ class ApiService {
   ServiceRegistry* services_;
   QuotaLimits limits_;
   AutoscaleRegistry* autoscale_ = nullptr;
+  std::function<int(int)> local_port_;
+  api::ServiceGroup WithLocalPorts(api::ServiceGroup g) const;
 };
 
 }  // namespace ukc::platform

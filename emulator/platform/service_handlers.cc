@@ -32,6 +32,13 @@ json Success(const api::ServiceGroup& g) {
 
 }  // namespace
 
+api::ServiceGroup ApiService::WithLocalPorts(api::ServiceGroup g) const {
+  if (local_port_) {
+    for (auto& s : g.services) s.local_port = local_port_(s.port);
+  }
+  return g;
+}
+
 void ApiService::RouteServices(Call& call, const std::string& rest) {
   // rest: "" or "/<id>", or an autoscale path ("/autoscale", "/<id>/autoscale…")
   std::string id = rest.empty() ? "" : rest.substr(1);
@@ -75,7 +82,7 @@ void ApiService::CreateServices(Call& call) {
     }
     api::ServiceGroup group;
     Status s = services_->Create(call.user, q, /*persistent=*/true, &group);
-    items.push_back(s.ok() ? Success(group) : Failure(s, identity));
+    items.push_back(s.ok() ? Success(WithLocalPorts(group)) : Failure(s, identity));
   }
   call.RespondItems("service_groups", std::move(items));
 }
@@ -93,7 +100,8 @@ void ApiService::GetServices(Call& call, const std::string& path_id) {
   auto render = [&](api::ServiceGroup g) {
     api::AutoscaleConfig config;
     g.autoscale = autoscale_ && autoscale_->Get(call.user, g.uuid, &config).ok();
-    return details ? api::ToJson(g) : json{{"uuid", g.uuid}, {"name", g.name}};
+    return details ? api::ToJson(WithLocalPorts(std::move(g)))
+                   : json{{"uuid", g.uuid}, {"name", g.name}};
   };
   json items = json::array();
   if (all) {

@@ -40,7 +40,10 @@ ukc::Status LookupService(ApiClient& api, const std::string& uuid, ServiceView* 
     if (domain.is_object()) out->fqdns.push_back(domain.value("fqdn", ""));
   }
   for (const auto& service : group.value("services", json::array())) {
-    if (service.is_object() && service.value("port", 0) == 443) out->exposes_443 = true;
+    if (!service.is_object()) continue;
+    int port = service.value("port", 0);
+    if (port == 443) out->exposes_443 = true;
+    if (int local = service.value("local_port", 0); local > 0) out->local_ports[port] = local;
   }
   return ukc::Status::Ok();
 }

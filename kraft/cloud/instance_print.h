@@ -9,6 +9,7 @@
 //    when `color` is set.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ std::string RenderFancyMap(const std::string& title, const std::string& title_co
 struct ServiceView {
   std::vector<std::string> fqdns;
   bool exposes_443 = false;  // the domains are shown as https://…
+  // ukc-emu: published port → the 127.0.0.1 port its proxy listens on (services' local_port).
+  std::map<int, int> local_ports;
 };
 // `metro` is the raw --metro value (a code or a URL).
 std::string FancySummary(const ukc::api::Instance& instance, const std::string& metro,

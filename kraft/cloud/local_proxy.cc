@@ -19,12 +19,22 @@ std::string LocalProxyUrl(const std::string& fqdn, const EnvLookup& env) {
 }
 
 void LogLocalProxyUrls(const ServiceView& service) {
-  if (!service.exposes_443) return;
   EnvLookup env = ProcessEnv();
+  if (auto it = service.local_ports.find(443); it != service.local_ports.end()) {
+    std::string port = std::to_string(it->second);
+    env = [port, env](std::string_view key) {
+      return key == "UKC_PROXY_HTTPS_PORT" ? port : env(key);
+    };
+  }
   std::cout << std::flush;
   for (const auto& fqdn : service.fqdns) {
-    if (std::string url = LocalProxyUrl(fqdn, env); !url.empty()) {
-      LogInfo("ukc-emu serves https://" + fqdn + " at " + url);
+    std::string url = LocalProxyUrl(fqdn, env);
+    if (url.empty()) continue;  // not a ukc-emu domain
+    if (service.exposes_443) LogInfo("ukc-emu serves https://" + fqdn + " at " + url);
+    for (const auto& [published, local] : service.local_ports) {
+      if (published == 80 || published == 443) continue;
+      LogInfo("ukc-emu serves port " + std::to_string(published) + " of " + fqdn + " at " + fqdn +
+              ":" + std::to_string(local));
     }
   }
 }

@@ -4,8 +4,11 @@
 // is; for each ".localhost" domain of a service exposing 443 this logs (stderr) the URL a user
 // can open:
 //    i  ukc-emu serves https://<fqdn> at https://<fqdn>:7443/
-// The port is $UKC_PROXY_HTTPS_PORT when set (what `ukc-emu env` exports for a daemon started
-// with another proxy address), else 7443. Domains of the real cloud print nothing.
+// The port is the one ukc-emu reports for 443 (the service's `local_port`), else
+// $UKC_PROXY_HTTPS_PORT when set (what `ukc-emu env` exports), else 7443. Every other published
+// port (not 80) that ukc-emu reports a listener for gets a line too, e.g.
+//    i  ukc-emu serves port 6379 of <fqdn> at <fqdn>:41234
+// (its own number when ≥ 1024 and free, else another). Domains of the real cloud print nothing.
 #pragma once
 
 #include <string>

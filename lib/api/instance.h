@@ -86,6 +86,10 @@ struct ServicePort {
   int port = 0;
   int destination_port = 0;           // 0: same as port
   std::vector<std::string> handlers;  // tls | http | redirect
+  // ukc-emu only (service groups' JSON, as "local_port"): the 127.0.0.1 port its service proxy
+  // listens on for `port` — 7443 for 443, 7480 for 80, `port` itself when ≥ 1024 and free, else
+  // an ephemeral one. 0: not reported (not listening yet, or the real cloud).
+  int local_port = 0;
 };
 
 // POST /v1/instances. Optional fields are sent only when set (kraftkit's omitempty rules).

@@ -33,9 +33,11 @@ const json& Array(const json& j, const char* key) {
 }  // namespace
 
 json ToJson(const ServicePort& p) {
-  return {{"port", p.port},
-          {"destination_port", p.destination_port == 0 ? p.port : p.destination_port},
-          {"handlers", p.handlers}};
+  json j = {{"port", p.port},
+            {"destination_port", p.destination_port == 0 ? p.port : p.destination_port},
+            {"handlers", p.handlers}};
+  if (p.local_port > 0) j["local_port"] = p.local_port;
+  return j;
 }
 
 json ToJson(const InstanceServiceGroup& g) {
@@ -81,7 +83,7 @@ ServiceGroup ServiceGroupFromJson(const json& j) {
   g.hard_limit = Int(j, "hard_limit", 0);
   for (const auto& s : Array(j, "services")) {
     if (!s.is_object()) continue;
-    ServicePort p{Int(s, "port", 0), Int(s, "destination_port", 0), {}};
+    ServicePort p{Int(s, "port", 0), Int(s, "destination_port", 0), {}, Int(s, "local_port", 0)};
     for (const auto& h : Array(s, "handlers")) {
       if (h.is_string()) p.handlers.push_back(h.get<std::string>());
     }

@@ -232,6 +232,39 @@ svc_error "domains are unique across users" 23 "foo.local.localhost"
 TOKEN=$BOB api g1 POST /v1/services '{"name":"web2"}'
 expect_eq "names are per user" success "$(jqr '.data.service_groups[0].status')"
 
+# --- where the service proxy listens: each service's local_port -------------------------------------
+# A published port ≥ 1024 listens on its own number when free, else on another port; 443 and 80 are
+# the proxy's TLS and HTTP listeners. The API reports it (ukc-emu only) as `local_port`.
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True)
+time.sleep(600)' >"$TEST_TMP/taken.port" &
+TAKER=$!
+for _ in $(seq 1 50); do [[ -s "$TEST_TMP/taken.port" ]] && break; sleep 0.1; done
+taken=$(cat "$TEST_TMP/taken.port")
+free=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+TOKEN=$BOB api g1 POST /v1/services "{\"name\":\"ports\",\"services\":[{\"port\":443,\"destination_port\":8080,
+  \"handlers\":[\"http\",\"tls\"]},{\"port\":$taken,\"handlers\":[\"tls\"]},{\"port\":$free,\"handlers\":[\"tls\"]}]}"
+expect_eq "create a group publishing 443, a taken port and a free one" "success " \
+  "$(jqr '.data.service_groups[0] | "\(.status) \(.message // "")"')"
+local_ports() {  # "<443's> <taken's> <free's>" once all are listening (≤ 10 s)
+  local got
+  for _ in $(seq 1 100); do
+    TOKEN=$BOB api g1 GET /v1/services/ports
+    got=$(jqr "[.data.service_groups[0].services[] | .local_port // 0 | tostring] | join(\" \")")
+    [[ "$got" != *" 0"* && "$got" != "0 "* ]] && break
+    sleep 0.1
+  done
+  echo "$got"
+}
+read -r l443 ltaken lfree <<<"$(local_ports)"
+expect_eq "443 is the proxy's TLS listener" "$PROXY_TLS" "$l443"
+expect_eq "a free port ≥ 1024 listens on its own number" "$free" "$lfree"
+check "a taken port listens elsewhere" test "$ltaken" -gt 0 -a "$ltaken" != "$taken"
+check "the proxy accepts on the reported port" bash -c "exec 3<>/dev/tcp/127.0.0.1/$ltaken"
+kill "$TAKER" 2>/dev/null
+TOKEN=$BOB api g1 DELETE /v1/services/ports
+expect_eq "delete the group" success "$(jqr '.data.service_groups[0].status')"
+
 # --- durability ---------------------------------------------------------------------------------------
 before=$(groups)
 ukc_stop_daemon

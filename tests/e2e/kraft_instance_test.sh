@@ -215,4 +215,25 @@ check "(e) remove without names: kraft's message" \
 check "(e) bad token: kraft's API error display" \
   grep -q '^ E  could not list instances: API error: status code 401, message: {' "$TEST_TMP/err"
 
+# --- (f) where ukc-emu serves published ports ---------------------------------------------------------
+# kraft names the local URL of 443 and, for other ports, where the proxy listens: the same number
+# when free, else another one (here the port is taken by another process).
+python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True)
+time.sleep(600)' >"$TEST_TMP/taken.port" &
+TAKER=$!
+for _ in $(seq 1 50); do [[ -s "$TEST_TMP/taken.port" ]] && break; sleep 0.1; done
+taken=$(cat "$TEST_TMP/taken.port")
+"$KRAFT" cloud instance create -p 443:8080/http+tls -p "$taken:8080/tls" --name ports local/pyapp \
+  >/dev/null 2>"$TEST_TMP/err"
+expect_eq "(f) create with 443 and a taken port: exit 0" 0 $?
+fqdn=$(grep -oE 'serves https://[^ ]+' "$TEST_TMP/err" | head -1 | sed 's|serves https://||')
+check "(f) the 443 hint names the proxy's TLS port" \
+  grep -qx " i  ukc-emu serves https://$fqdn at https://$fqdn:$PROXY_TLS/" "$TEST_TMP/err"
+moved=$(sed -nE "s/^ i  ukc-emu serves port $taken of $fqdn at $fqdn:([0-9]+)$/\1/p" "$TEST_TMP/err")
+check "(f) the taken port is served on another local port" test -n "$moved" -a "$moved" != "$taken"
+check "(f) the proxy listens there" bash -c "exec 3<>/dev/tcp/127.0.0.1/$moved"
+kill "$TAKER" 2>/dev/null
+check "(f) remove" "$KRAFT" cloud instance remove ports
+
 ukc_finish
