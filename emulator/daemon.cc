@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -40,6 +42,23 @@
 namespace ukc {
 
 namespace {
+
+// Where scale-to-zero instances keep their guest RAM: a directory in /dev/shm named after the
+// data dir (the same for every daemon of that data dir, so standby instances survive restarts).
+// Empty (snapshots copy the RAM) when /dev/shm cannot be used.
+std::filesystem::path SharedMemoryDir(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  std::filesystem::path root = std::filesystem::weakly_canonical(data_dir, ec);
+  char name[40];
+  std::snprintf(name, sizeof name, "ukc-emu-%016zx", std::hash<std::string>{}(root.string()));
+  std::filesystem::path dir = std::filesystem::path("/dev/shm") / name;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || ::access(dir.c_str(), W_OK) != 0) {
+    Log(LogLevel::kWarn, "no shared memory dir (" + dir.string() + "): snapshots copy guest RAM");
+    return {};
+  }
+  return dir;
+}
 
 // Which accelerator instances will get: probed with the base runtime's kernel (KVM only when a
 // guest really boots with it). Without a runtime yet, says so.
@@ -151,6 +170,7 @@ int RunDaemon(const DaemonOptions& options) {
   };
   if (options.vmm != "fake") {
     controller_options.port_ready = [](int port) { return vmm::GuestPortListening(port); };
+    controller_options.shared_memory_dir = SharedMemoryDir(data_dir.root());
   }
   platform::InstanceController instances(vmm.get(), &clock, &instance_store, &image_source,
                                          controller_options);
@@ -237,6 +257,10 @@ int RunDaemon(const DaemonOptions& options) {
   service_proxy.Stop();
   autoscaler.Stop();
   instances.Shutdown();
+  if (!controller_options.shared_memory_dir.empty()) {  // only when no standby RAM is left
+    std::error_code ignored;
+    std::filesystem::remove(controller_options.shared_memory_dir, ignored);
+  }
   registry_server.Stop();
   Log(LogLevel::kInfo, "stopped");
   return 0;

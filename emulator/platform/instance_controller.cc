@@ -343,8 +343,7 @@ Status InstanceController::Stop(const std::string& user, const std::string& uuid
     r->preparing = false;
     r->view.stop_reason = api::kStopUser | api::kStopPlatform;
     r->standby_snapshot = false;
-    std::error_code ec;
-    std::filesystem::remove(SnapshotPath(id), ec);
+    RemoveStandbyState(id);
   } else if (r->active() && (r->stop_request == 0 || options.force)) {
     if (options.drain_timeout_ms != 0 && !options.force && !r->launch_pending) {
       int64_t drain = options.drain_timeout_ms < 0 ? 3600000 : options.drain_timeout_ms;
@@ -405,6 +404,7 @@ void InstanceController::RemoveLocked(const std::string& uuid) {
   connections_.Forget(uuid);
   routes_dirty_ = true;
   if (options_.instance_deleted) options_.instance_deleted(uuid);
+  RemoveStandbyState(uuid);
   std::error_code ec;
   std::filesystem::remove_all(options_.instances_dir / uuid, ec);
   records_.erase(uuid);

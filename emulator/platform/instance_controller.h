@@ -75,6 +75,10 @@ struct ControllerOptions {
   // Stateless scale-to-zero instances in standby get a ready snapshot (instance_ready_snapshot.cc)
   // so a wake restores instead of booting. Needs port_ready.
   bool ready_snapshots = true;
+  // Scale-to-zero instances keep their guest RAM in <dir>/<uuid>.ram (LaunchSpec::shared_memory;
+  // a RAM filesystem such as /dev/shm/…): snapshots then hold only device state and a wake maps
+  // the RAM instead of loading it. Empty: snapshots copy the RAM.
+  std::filesystem::path shared_memory_dir;
   // Called (under the controller's lock) for every instance that goes away.
   std::function<void(const std::string& instance_uuid)> instance_deleted;
 };
@@ -209,6 +213,14 @@ class InstanceController : public proxy::RouteEvents {
   std::filesystem::path SnapshotPath(const std::string& uuid) const {
     return options_.instances_dir / uuid / "standby.snapshot";
   }
+  // The instance's shared guest RAM file ("" when shared_memory_dir is unset); `suffix` ".ready"
+  // names the ready-snapshot VM's. RemoveStandbyState deletes the snapshot and RAM files.
+  std::filesystem::path SharedMemoryPath(const std::string& uuid,
+                                         const std::string& suffix = "") const {
+    if (options_.shared_memory_dir.empty()) return {};
+    return options_.shared_memory_dir / (uuid + suffix + ".ram");
+  }
+  void RemoveStandbyState(const std::string& uuid);
   // instance_launch.cc
   Status BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec);
   Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id);

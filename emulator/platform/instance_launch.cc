@@ -68,6 +68,9 @@ Status InstanceController::BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchS
   }
   spec->stop_timeout = options_.stop_timeout;
   spec->instance_dir = options_.instances_dir / r.view.uuid;
+  if (r.view.scale_to_zero && r.view.scale_to_zero->policy != "off") {
+    spec->shared_memory = SharedMemoryPath(r.view.uuid);
+  }
   return Status::Ok();
 }
 
@@ -77,6 +80,8 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id)
   std::error_code ec;
   if (r.standby_snapshot && std::filesystem::exists(SnapshotPath(r.view.uuid), ec)) {
     spec.restore_from = SnapshotPath(r.view.uuid);  // scale-to-zero: resume the saved VM
+  } else if (!spec.shared_memory.empty()) {
+    std::filesystem::remove(spec.shared_memory, ec);  // a boot starts from zeroed RAM
   }
   vmm::VmStatus status;
   Status s = vmm_->Launch(spec, &status);
@@ -84,6 +89,7 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id)
     Log(LogLevel::kWarn, "instance " + r.view.name + ": cannot restore its snapshot (" +
                              s.ToString() + "); booting it instead");
     spec.restore_from.clear();
+    if (!spec.shared_memory.empty()) std::filesystem::remove(spec.shared_memory, ec);
     s = vmm_->Launch(spec, &status);
   }
   if (!s.ok()) return s;

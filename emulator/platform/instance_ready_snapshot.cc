@@ -82,6 +82,11 @@ void InstanceController::PreparerLoop() {
     spec.id = uuid + "-ready-" + std::to_string(token);
     spec.instance_dir = options_.instances_dir / uuid / "ready";
     std::filesystem::path saved = spec.instance_dir / "ready.snapshot";
+    std::error_code ec;
+    if (!spec.shared_memory.empty()) {
+      spec.shared_memory = SharedMemoryPath(uuid, ".ready");
+      std::filesystem::remove(spec.shared_memory, ec);
+    }
     auto started = std::chrono::steady_clock::now();
     bool ready = s.ok() && BootUntilListening(spec, uuid, token);
     if (ready) s = vmm_->Snapshot(spec.id, saved);
@@ -92,11 +97,13 @@ void InstanceController::PreparerLoop() {
                   .count();
 
     lock.lock();
-    std::error_code ec;
     bool wanted = StillPreparingLocked(uuid, token);
     if (wanted) records_[uuid]->preparing = false;
     if (wanted && ready && s.ok()) {
-      std::filesystem::rename(saved, SnapshotPath(uuid), ec);
+      if (!spec.shared_memory.empty()) {  // the snapshot's RAM becomes the instance's
+        std::filesystem::rename(spec.shared_memory, SharedMemoryPath(uuid), ec);
+      }
+      if (!ec) std::filesystem::rename(saved, SnapshotPath(uuid), ec);
       if (!ec) {
         InstanceRecord* r = records_[uuid].get();
         r->standby_snapshot = true;
@@ -109,6 +116,7 @@ void InstanceController::PreparerLoop() {
                                "); a wake boots it");
     }
     std::filesystem::remove(saved, ec);
+    if (!spec.shared_memory.empty()) std::filesystem::remove(spec.shared_memory, ec);
   }
 }
 

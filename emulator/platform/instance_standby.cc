@@ -50,6 +50,14 @@ bool InstanceController::FinishParkLocked(InstanceRecord* r, const vmm::VmStatus
   return true;
 }
 
+void InstanceController::RemoveStandbyState(const std::string& uuid) {
+  std::error_code ec;
+  std::filesystem::remove(SnapshotPath(uuid), ec);
+  if (options_.shared_memory_dir.empty()) return;
+  std::filesystem::remove(SharedMemoryPath(uuid), ec);
+  std::filesystem::remove(SharedMemoryPath(uuid, ".ready"), ec);
+}
+
 void InstanceController::ParkerLoop() {
   std::unique_lock lock(mu_);
   while (true) {

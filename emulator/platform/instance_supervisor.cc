@@ -166,7 +166,11 @@ void InstanceController::FollowVmLocked(InstanceRecord* r) {
   (void)vmm_->Release(r->vm_id);
   r->vm_id.clear();
   ArchiveConsoleLocked(v.uuid);
-  if (v.state == api::kStateStandby) QueueReadySnapshotLocked(r);  // stateless ones
+  if (v.state == api::kStateStandby) {
+    QueueReadySnapshotLocked(r);  // stateless ones
+  } else if (!options_.shared_memory_dir.empty()) {
+    RemoveStandbyState(v.uuid);  // its RAM file serves no wake
+  }
   if (r->delete_on_stop()) {
     (void)store_->Delete(v.uuid);
     RemoveLocked(v.uuid);
@@ -249,6 +253,16 @@ Status InstanceController::Recover() {
     InstanceRecord* kept = r.get();
     records_[r->view.uuid] = std::move(r);
     if (standby) QueueReadySnapshotLocked(kept);  // stateless ones without one yet
+  }
+  if (!options_.shared_memory_dir.empty()) {  // RAM files of no standby snapshot
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(options_.shared_memory_dir, ec)) {
+      std::string uuid = entry.path().stem().string();
+      auto it = records_.find(uuid);
+      if (it == records_.end() || !it->second->standby_snapshot) {
+        std::filesystem::remove(entry.path(), ec);
+      }
+    }
   }
   if (options_.services) {
     options_.services->Prune([this](const std::string& uuid) { return records_.count(uuid) > 0; });

@@ -6,8 +6,8 @@
 #include "archive/tar_reader.h"
 #include "oci/names.h"
 #include "registry/image_reader.h"
-#include "vmm/initrd_overlay.h"
 #include "store/data_dir.h"
+#include "vmm/initrd_overlay.h"
 
 namespace ukc::vmm {
 namespace {

@@ -28,16 +28,26 @@ std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest
   } else {
     a.insert(a.end(), {"-accel", "tcg", "-cpu", "max"});
   }
+  std::string backend;  // machine option naming a shared RAM backend
+  if (!guest.memory_file.empty()) {
+    std::string path;  // QEMU option syntax: a literal ',' is written ',,'
+    for (char c : guest.memory_file) path.append(c == ',' ? 2 : 1, c);
+    a.insert(a.end(),
+             {"-object", "memory-backend-file,id=ram0,size=" + std::to_string(guest.memory_mb) +
+                             "M,mem-path=" + path + ",share=on"});
+    backend = ",memory-backend=ram0";
+  }
   std::string netdev = "user,id=net0";
   for (const auto& [guest_port, host_port] : guest.host_ports) {
     netdev +=
         ",hostfwd=tcp:127.0.0.1:" + std::to_string(host_port) + "-:" + std::to_string(guest_port);
   }
   if (config.machine == "q35") {
-    a.insert(a.end(),
-             {"-M", "q35", "-netdev", netdev, "-device", "virtio-net-pci,netdev=net0,romfile="});
+    a.insert(a.end(), {"-M", "q35" + backend, "-netdev", netdev, "-device",
+                       "virtio-net-pci,netdev=net0,romfile="});
   } else {
-    a.insert(a.end(), {"-M", "microvm,pit=on,pic=on,rtc=on,isa-serial=on,acpi=on,pcie=off"});
+    a.insert(a.end(),
+             {"-M", "microvm,pit=on,pic=on,rtc=on,isa-serial=on,acpi=on,pcie=off" + backend});
     if (!config.bios.empty()) a.insert(a.end(), {"-bios", config.bios.string()});
     a.insert(a.end(), {"-netdev", netdev, "-device", "virtio-net-device,netdev=net0"});
   }

@@ -26,7 +26,8 @@ struct QemuGuest {
   int memory_mb = 128, vcpus = 1;
   std::map<int, int> host_ports;                            // guest → host
   std::vector<std::pair<std::string, std::string>> fw_cfg;  // name → file (launch parameters)
-  std::string incoming;  // a migration URI to resume from (-incoming), empty to boot
+  std::string incoming;     // a migration URI to resume from (-incoming), empty to boot
+  std::string memory_file;  // guest RAM in this file (memory-backend-file, share=on); "" = none
 };
 
 std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest& guest);

@@ -133,6 +133,17 @@ Status QemuVmm::Prepare(Instance* vm) {
     }
     vm->restoring = true;
     guest.incoming = "exec:cat '" + std::filesystem::absolute(spec.restore_from).string() + "'";
+    if (!spec.shared_memory.empty()) {
+      // x-ignore-shared must be set on this side too before the migration starts.
+      if (!std::filesystem::is_regular_file(spec.shared_memory, ec)) {
+        return Status::NotFound("guest memory " + spec.shared_memory.string() + " not found");
+      }
+      vm->incoming_uri = guest.incoming;
+      guest.incoming = "defer";
+    }
+  }
+  if (!spec.shared_memory.empty()) {
+    guest.memory_file = std::filesystem::absolute(spec.shared_memory).string();
   }
   vm->argv = BuildQemuArgv(config, guest);
   return Status::Ok();

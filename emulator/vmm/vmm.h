@@ -35,6 +35,11 @@ struct LaunchSpec {
   // Resume from a Snapshot file instead of booting: the same kernel, initrd, memory and vcpus
   // as when it was taken; guest ports get fresh host ports. The VM is kRunning once resumed.
   std::filesystem::path restore_from;
+  // Guest RAM in this file (best on a RAM filesystem such as /dev/shm), shared with QEMU. A
+  // Snapshot then saves only the device state (the file is the RAM), and a restore maps the file
+  // instead of loading it — and consumes it: the resumed guest writes to it. A restore must name
+  // the file its snapshot was taken with. Empty: ordinary guest RAM.
+  std::filesystem::path shared_memory;
 };
 
 enum class VmState { kStarting, kRunning, kStopping, kStopped };

@@ -95,3 +95,19 @@ TEST_CASE("tsc kHz from /proc/cpuinfo") {
   CHECK(ukc::vmm::TscKhzFromCpuinfo("processor\t: 0\ncpu MHz\t\t: 2399.998\n") == 2399998);
   CHECK(ukc::vmm::TscKhzFromCpuinfo("processor\t: 0\n") == 0);
 }
+
+TEST_CASE("argv: shared guest RAM is a memory-backend-file the machine uses") {
+  QemuGuest guest = Guest();
+  guest.memory_file = "/dev/shm/ukc,1/u.ram";
+  for (const char* machine : {"microvm", "q35"}) {
+    QemuConfig config;
+    config.machine = machine;
+    auto argv = BuildQemuArgv(config, guest);
+    CHECK(After(argv, "-object") ==
+          "memory-backend-file,id=ram0,size=256M,mem-path=/dev/shm/ukc,,1/u.ram,share=on");
+    CHECK(After(argv, "-M").ends_with(",memory-backend=ram0"));
+    CHECK(After(argv, "-m") == "256");
+  }
+  auto plain = BuildQemuArgv(QemuConfig{}, Guest());
+  CHECK(std::find(plain.begin(), plain.end(), "-object") == plain.end());
+}
