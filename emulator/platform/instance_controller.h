@@ -221,6 +221,8 @@ class InstanceController : public proxy::RouteEvents {
     return options_.shared_memory_dir / (uuid + suffix + ".ram");
   }
   void RemoveStandbyState(const std::string& uuid);
+  // Removes RAM files that no standby snapshot needs (at start and after shutdown).
+  void SweepSharedMemoryLocked();
   // instance_launch.cc
   Status BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec);
   Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id);

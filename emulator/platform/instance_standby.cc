@@ -58,6 +58,18 @@ void InstanceController::RemoveStandbyState(const std::string& uuid) {
   std::filesystem::remove(SharedMemoryPath(uuid, ".ready"), ec);
 }
 
+void InstanceController::SweepSharedMemoryLocked() {
+  if (options_.shared_memory_dir.empty()) return;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.shared_memory_dir, ec)) {
+    std::string uuid = entry.path().stem().string();  // "<uuid>" or "<uuid>.ready"
+    auto it = records_.find(uuid);
+    bool restorable = it != records_.end() && !it->second->active() &&
+                      it->second->view.state == api::kStateStandby && it->second->standby_snapshot;
+    if (!restorable) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
 void InstanceController::ParkerLoop() {
   std::unique_lock lock(mu_);
   while (true) {

@@ -254,16 +254,7 @@ Status InstanceController::Recover() {
     records_[r->view.uuid] = std::move(r);
     if (standby) QueueReadySnapshotLocked(kept);  // stateless ones without one yet
   }
-  if (!options_.shared_memory_dir.empty()) {  // RAM files of no standby snapshot
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(options_.shared_memory_dir, ec)) {
-      std::string uuid = entry.path().stem().string();
-      auto it = records_.find(uuid);
-      if (it == records_.end() || !it->second->standby_snapshot) {
-        std::filesystem::remove(entry.path(), ec);
-      }
-    }
-  }
+  SweepSharedMemoryLocked();
   if (options_.services) {
     options_.services->Prune([this](const std::string& uuid) { return records_.count(uuid) > 0; });
   }
@@ -310,6 +301,7 @@ void InstanceController::Shutdown() {
     }
     PersistLocked(*it->second);
   }
+  SweepSharedMemoryLocked();
 }
 
 }  // namespace ukc::platform
