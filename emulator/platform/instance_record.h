@@ -54,6 +54,8 @@ struct InstanceRecord {
 
   bool delete_on_stop() const;
   bool active() const { return !vm_id.empty() || launch_pending; }
+  // Counts against live memory/vCPU quotas: neither stopped nor in standby.
+  bool live() const { return view.state != api::kStateStopped && view.state != api::kStateStandby; }
 };
 
 nlohmann::json RecordToJson(const InstanceRecord& record);
