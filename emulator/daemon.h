@@ -3,20 +3,13 @@
 // listeners (in-flight requests fail cleanly), stops every instance (a platform stop) and exits.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include "base/status.h"
 #include "platform/quota_limits.h"
 
 namespace ukc {
-
-// Half the cores, at least 1: the default number of service proxy I/O threads.
-inline int DefaultProxyThreads() {
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
-}
 
 struct DaemonOptions {
   std::string data_dir;
@@ -34,9 +27,7 @@ struct DaemonOptions {
   // local CA in <data dir>/ca/); other published ports listen on their own number when ≥ 1024.
   std::string proxy_http_address = "127.0.0.1:7480";
   std::string proxy_tls_address = "127.0.0.1:7443";
-  // I/O threads: half the cores (at least 1) — the proxy shares them with the guests, the
-  // clients and the backends; on 2 cores one thread serves more than two (bench/proxy.sh).
-  int proxy_threads = DefaultProxyThreads();
+  int proxy_threads = 2;
 };
 
 // Blocks until a stop signal; returns the process exit code.
