@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/envelope.h"
+#include "platform/api_call.h"
 
 namespace ukc::platform {
 
@@ -91,6 +92,27 @@ void CheckIdentity(Target* t) {
 json Target::Identity() const {
   if (!uuid.empty()) return {{"uuid", uuid}};
   return {{"name", name}};
+}
+
+nlohmann::json ItemFailure(const Status& s, const Target& t) {
+  return api::ItemError(ItemErrorCode(s), s.message(), t.Identity());
+}
+
+bool NamedTargets(ApiCall& call, const std::string& path_id, const std::set<std::string>& params,
+                  std::vector<Target>* targets) {
+  nlohmann::json body;
+  if (!call.ReadJson(&body)) return false;
+  bool none = false;
+  std::string error;
+  if (!ParseTargets(body, call.ex, path_id, params, targets, &none, &error)) {
+    call.Fail(400, error);
+    return false;
+  }
+  if (none) {
+    call.Fail(400, "No instances given: send [{\"uuid\":…}] or [{\"name\":…}]");
+    return false;
+  }
+  return true;
 }
 
 bool IsUuid(const std::string& s) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "http/exchange.h"
 
 namespace ukc::platform {
@@ -21,6 +22,15 @@ struct Target {
   std::optional<nlohmann::json> error;               // an item error to answer as is
   nlohmann::json Identity() const;                   // {"uuid"} or {"name"} as given
 };
+
+// The response item for target `t` failing with `s` (the API's per-item error shape).
+nlohmann::json ItemFailure(const Status& s, const Target& t);
+
+class ApiCall;
+// The targets of a batch endpoint that needs at least one (ParseTargets on the call's body);
+// false when the call was answered already (400).
+bool NamedTargets(ApiCall& call, const std::string& path_id, const std::set<std::string>& params,
+                  std::vector<Target>* targets);
 
 bool IsUuid(const std::string& text);
 
