@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # bench/proxy.sh [RUNS]: the service proxy's throughput next to nginx's, in the same runs.
 # An nginx backend serves a 13-byte file on 127.0.0.1:18080; wrk -t2 -c64 (10 s each) measures it
-#   direct, through nginx as keepalive reverse proxy (anchor, :18081), and through our proxy
-#   (`ukc-emu proxy-bench`: one static route to the same backend) on its HTTP port and its TLS
-#   port, once with the default 2 io threads (:18082 / :18443) and once with 1 (:18084 / :18444),
-#   and through nginx terminating TLS (:18445, the anchor for our TLS port).
+#   direct, through nginx as keepalive reverse proxy (anchor, :18081), then through our proxy
+#   (`ukc-emu proxy-bench`: one static route to the same backend) with its default io threads (a
+#   quarter of the cores, at least 1) on its HTTP port (:18082) and its TLS port (:18443), through
+#   nginx terminating TLS (:18445, the anchor for our TLS port), and through our proxy with
+#   ALT_THREADS io threads (default 2; :18084 / :18444) for reference. Each of ours is measured
+#   right after its anchor, so the host's drift between the two stays small.
 # Target: ours ≥ 1.2 × nginx req/s with p99 ≤ nginx's (on the 2-core box wrk, backend and proxy
 # share). Prints the anchor's key=value lines, then "proxy:" lines with per-run ratios to nginx
-# and their medians. Env: UKC_EMU (default build/bin/ukc-emu), SCRATCH, WRK_DURATION.
+# and their medians. Env: UKC_EMU (default build/bin/ukc-emu), SCRATCH, WRK_DURATION, ALT_THREADS.
 # Needs: nginx, wrk, curl, openssl, python3 (apt-get install --no-install-recommends nginx wrk curl).
 set -euo pipefail
 RUNS=${1:-3}
@@ -33,16 +35,18 @@ stop() {
 }
 trap stop EXIT
 
-start_proxy() {  # start_proxy THREADS HTTP_ADDR TLS_ADDR
-  "$UKC_EMU" proxy-bench --backend "$BACKEND_ADDR" --ca-dir "$CA_DIR" --threads "$1" \
-    --http-addr "$2" --tls-addr "$3" >"$SCRATCH/proxy-bench-$1.log" 2>&1 &
+start_proxy() {  # start_proxy NAME HTTP_ADDR TLS_ADDR [--threads N]
+  local name=$1 http=$2 tls=$3
+  shift 3
+  "$UKC_EMU" proxy-bench --backend "$BACKEND_ADDR" --ca-dir "$CA_DIR" "$@" \
+    --http-addr "$http" --tls-addr "$tls" >"$SCRATCH/proxy-bench-$name.log" 2>&1 &
   PIDS+=($!)
   local i
   for ((i = 0; i < 50; i++)); do
-    grep -q '^proxy-bench:' "$SCRATCH/proxy-bench-$1.log" 2>/dev/null && return 0
+    grep -q '^proxy-bench:' "$SCRATCH/proxy-bench-$name.log" 2>/dev/null && return 0
     sleep 0.1
   done
-  cat "$SCRATCH/proxy-bench-$1.log" >&2
+  cat "$SCRATCH/proxy-bench-$name.log" >&2
   return 1
 }
 
@@ -84,20 +88,23 @@ CONF
   PIDS+=($!)
 }
 
-start_proxy 2 127.0.0.1:18082 127.0.0.1:18443
-start_proxy 1 127.0.0.1:18084 127.0.0.1:18444
+ALT_THREADS=${ALT_THREADS:-2}
+start_proxy default 127.0.0.1:18082 127.0.0.1:18443
+start_proxy alt 127.0.0.1:18084 127.0.0.1:18444 --threads "$ALT_THREADS"
 start_nginx_tls
+grep -h '^proxy-bench:' "$SCRATCH/proxy-bench-default.log" "$SCRATCH/proxy-bench-alt.log"
 # The TLS ports present the CA's certificate for localhost/127.0.0.1: curl's body check verifies
 # it (wrk does not verify).
 export CURL_CA_BUNDLE="$CA_DIR/ca.pem"
 "$ROOT/bench/anchor/nginx-proxy-anchor.sh" "$RUNS" \
   http://127.0.0.1:18082/hello.txt https://127.0.0.1:18443/hello.txt \
-  http://127.0.0.1:18084/hello.txt https://127.0.0.1:18444/hello.txt \
-  https://127.0.0.1:18445/hello.txt | tee "$OUT"
+  https://127.0.0.1:18445/hello.txt \
+  http://127.0.0.1:18084/hello.txt https://127.0.0.1:18444/hello.txt | tee "$OUT"
 
-# proxy = nginx; proxy2/3 = ours (2 threads) HTTP/TLS; proxy4/5 = ours (1 thread) HTTP/TLS;
-# proxy6 = nginx TLS. HTTP figures are compared with nginx, TLS ones with nginx TLS.
-python3 - "$OUT" <<'PY'
+# proxy = nginx; proxy2/3 = ours (default threads) HTTP/TLS; proxy4 = nginx TLS;
+# proxy5/6 = ours (ALT_THREADS) HTTP/TLS. HTTP figures are compared with nginx, TLS ones with
+# nginx TLS.
+python3 - "$OUT" "$ALT_THREADS" <<'PY'
 import re, statistics, sys
 runs, cur = [], None
 for line in open(sys.argv[1]):
@@ -107,8 +114,9 @@ for line in open(sys.argv[1]):
     elif cur is not None and not line.startswith("summary"):
         for k, v in re.findall(r"(\w+)=([0-9.]+)", line):
             cur[k] = float(v)
-names = {"2": ("ours_http_2t", ""), "3": ("ours_tls_2t", "6"), "4": ("ours_http_1t", ""),
-         "5": ("ours_tls_1t", "6")}
+alt = sys.argv[2]
+names = {"2": ("ours_http", ""), "3": ("ours_tls", "4"), "5": (f"ours_http_{alt}t", ""),
+         "6": (f"ours_tls_{alt}t", "4")}
 for n, (name, anchor) in names.items():
     ratios = [r[f"proxy{n}_rps"] / r[f"proxy{anchor}_rps"] for r in runs
               if f"proxy{n}_rps" in r and f"proxy{anchor}_rps" in r]
@@ -125,8 +133,8 @@ np99 = [r["proxy_p99_ms"] for r in runs if "proxy_p99_ms" in r]
 direct = [r["direct_rps"] for r in runs if "direct_rps" in r]
 print(f"proxy: nginx rps_median={statistics.median(nginx):.0f} "
       f"p99_ms_median={statistics.median(np99):.2f} direct_rps_median={statistics.median(direct):.0f}")
-tls = [r["proxy6_rps"] for r in runs if "proxy6_rps" in r]
-tls99 = [r["proxy6_p99_ms"] for r in runs if "proxy6_p99_ms" in r]
+tls = [r["proxy4_rps"] for r in runs if "proxy4_rps" in r]
+tls99 = [r["proxy4_p99_ms"] for r in runs if "proxy4_p99_ms" in r]
 if tls:
     print(f"proxy: nginx_tls rps_median={statistics.median(tls):.0f} "
           f"p99_ms_median={statistics.median(tls99):.2f}")

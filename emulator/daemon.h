@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "platform/quota_limits.h"
+#include "proxy/io_threads.h"
 
 namespace ukc {
 
@@ -27,7 +28,7 @@ struct DaemonOptions {
   // local CA in <data dir>/ca/); other published ports listen on their own number when ≥ 1024.
   std::string proxy_http_address = "127.0.0.1:7480";
   std::string proxy_tls_address = "127.0.0.1:7443";
-  int proxy_threads = 2;
+  int proxy_threads = proxy::DefaultIoThreads();  // a quarter of the cores, at least 1
 };
 
 // Blocks until a stop signal; returns the process exit code.

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "proxy/certificate_authority.h"
+#include "proxy/io_threads.h"
 #include "proxy/route_table.h"
 #include "proxy/service_proxy.h"
 
@@ -20,7 +21,7 @@ struct BenchOptions {
   std::vector<std::string> fqdns;
   std::string http_address = "127.0.0.1:18082", tls_address = "127.0.0.1:18443";
   std::string ca_dir;
-  int threads = 2;
+  int threads = proxy::DefaultIoThreads();
 };
 
 // Counts nothing and wakes nothing: the one backend always runs.
@@ -80,8 +81,8 @@ int RunProxyBench(const BenchOptions& options) {
     return 1;
   }
   std::cout << "proxy-bench: http 127.0.0.1:" << proxy.http_port()
-            << " tls 127.0.0.1:" << proxy.tls_port() << " ca " << ca.cert_path().string()
-            << std::endl;
+            << " tls 127.0.0.1:" << proxy.tls_port() << " threads " << options.threads << " ca "
+            << ca.cert_path().string() << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   proxy.Stop();

@@ -22,6 +22,7 @@
 #include "base/status.h"
 #include "proxy/certificate_authority.h"
 #include "proxy/client_session.h"
+#include "proxy/io_threads.h"
 #include "proxy/load_balancer.h"
 #include "proxy/route_table.h"
 #include "proxy/tls_contexts.h"
@@ -33,7 +34,7 @@ struct ServiceProxyOptions {
   std::string http_address = "127.0.0.1:7480";  // port 0: ephemeral (tests)
   std::string tls_address = "127.0.0.1:7443";
   std::string bind_host = "127.0.0.1";  // for the other published ports
-  int threads = 2;
+  int threads = DefaultIoThreads();
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds dead_backend_skip{3000};
   std::chrono::milliseconds wake_timeout{30000};
