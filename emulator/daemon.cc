@@ -201,15 +201,7 @@ int RunDaemon(const DaemonOptions& options) {
   proxy_options.threads = options.proxy_threads;
   proxy::ServiceProxy service_proxy(&routes, &instances, &ca, proxy_options);
   if (Status s = service_proxy.Start(); !s.ok()) return Fail(s);
-  api_service.set_local_ports([&](int port) {
-    int local = service_proxy.ListenPortFor(port);
-    if (local == 0) {  // a group just created: publish its route and open its listener now
-      instances.Tick();
-      service_proxy.SyncListeners();
-      local = service_proxy.ListenPortFor(port);
-    }
-    return local;
-  });
+  api_service.set_local_ports([&](int port) { return service_proxy.ListenPortFor(port); });
   registry_server.Start();
   api_server.Start();
 

@@ -151,6 +151,10 @@ class InstanceController : public proxy::RouteEvents {
   pid_t ProcessOf(const std::string& user, const std::string& uuid);
 
   void Tick();  // one supervisor pass (the thread calls it; tests may too)
+  // Puts into the route table what changed since the last publication (service groups created
+  // or deleted a moment ago, instances attached), instead of waiting for the next Tick: the
+  // proxy then listens on the groups' ports.
+  void PublishRoutes();
 
   // proxy::RouteEvents (instance_routes.cc): connection counts feed scale-to-zero, draining and
   // metrics; Wake starts (or restores) a standby instance of the group for a waiting connection.
@@ -198,6 +202,7 @@ class InstanceController : public proxy::RouteEvents {
   // instance_routes.cc: one group's route; PublishRoutesLocked puts what changed.
   proxy::ServiceRoute RouteLocked(const api::ServiceGroup& group);
   void PublishRoutesLocked();
+  void PublishChangedRoutesLocked();  // when dirty or the service groups changed
   // instance_standby.cc: scale-to-zero. CheckIdleLocked parks an idle instance: stateless →
   // graceful stop, stateful → the parker thread snapshots it; either ends in standby (reason 7).
   void CheckIdleLocked(InstanceRecord* r);

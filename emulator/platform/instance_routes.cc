@@ -92,6 +92,18 @@ void InstanceController::PublishRoutesLocked() {
   }
 }
 
+void InstanceController::PublishChangedRoutesLocked() {
+  if (options_.services &&
+      (routes_dirty_ || options_.services->generation() != routes_seen_generation_)) {
+    PublishRoutesLocked();
+  }
+}
+
+void InstanceController::PublishRoutes() {
+  std::lock_guard lock(mu_);
+  PublishChangedRoutesLocked();
+}
+
 Status InstanceController::Wake(const std::string& group_uuid,
                                 std::chrono::steady_clock::time_point deadline,
                                 proxy::ServiceRoute* route) {

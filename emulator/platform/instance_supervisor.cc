@@ -207,10 +207,7 @@ void InstanceController::Tick() {
       PersistLocked(*r);
     }
   }
-  if (options_.services &&
-      (routes_dirty_ || options_.services->generation() != routes_seen_generation_)) {
-    PublishRoutesLocked();
-  }
+  PublishChangedRoutesLocked();
 }
 
 void InstanceController::SupervisorLoop() {

@@ -34,6 +34,8 @@ json Success(const api::ServiceGroup& g) {
 
 api::ServiceGroup ApiService::WithLocalPorts(api::ServiceGroup g) const {
   if (local_port_) {
+    // A group created a moment ago: its route is put now, and with it the proxy listens.
+    if (instances_) instances_->PublishRoutes();
     for (auto& s : g.services) s.local_port = local_port_(s.port);
   }
   return g;

@@ -32,16 +32,32 @@ bool Publishes(const ServiceRoute& route, int port) {
 
 void RouteTable::Put(ServiceRoute route) {
   for (auto& fqdn : route.fqdns) fqdn = NormalizeHost(fqdn);
-  std::lock_guard lock(mu_);
-  std::string key = route.group_uuid;
-  routes_[key] = std::move(route);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  {
+    std::lock_guard lock(mu_);
+    std::string key = route.group_uuid;
+    routes_[key] = std::move(route);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  Changed();
 }
 
 void RouteTable::Remove(const std::string& group_uuid) {
-  std::lock_guard lock(mu_);
-  routes_.erase(group_uuid);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  {
+    std::lock_guard lock(mu_);
+    routes_.erase(group_uuid);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  Changed();
+}
+
+void RouteTable::SetObserver(std::function<void()> observer) {
+  std::lock_guard lock(observer_mu_);
+  observer_ = std::move(observer);
+}
+
+void RouteTable::Changed() {
+  std::lock_guard lock(observer_mu_);
+  if (observer_) observer_();
 }
 
 std::optional<ServiceRoute> RouteTable::Find(const std::string& host, int port) const {

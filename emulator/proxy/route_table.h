@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,9 +59,17 @@ class RouteTable {
   std::vector<ServiceRoute> All() const;
   // Bumped by every Put/Remove: readers cache a Find result while it is unchanged.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // `observer` (one at a time; empty: none) runs after every Put/Remove, in the caller's thread,
+  // outside the table's lock: the service proxy opens and closes listeners there. Once
+  // SetObserver returns, the previous observer is not running and will not run again.
+  void SetObserver(std::function<void()> observer);
 
  private:
+  void Changed();
+
   std::atomic<uint64_t> generation_{0};
+  std::mutex observer_mu_;  // held while the observer runs
+  std::function<void()> observer_;
   mutable std::mutex mu_;
   std::map<std::string, ServiceRoute> routes_;  // by group uuid
 };

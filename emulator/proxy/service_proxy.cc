@@ -93,9 +93,8 @@ Status ServiceProxy::Start() {
   }
   Accept(http);
   Accept(tls);
+  routes_->SetObserver([this] { SyncListeners(); });
   SyncListeners();
-  poll_timer_ = std::make_unique<boost::asio::steady_timer>(*ios_[0]);
-  PollRoutes();
   for (auto& io : ios_) {
     work_.push_back(boost::asio::make_work_guard(*io));
     threads_.emplace_back([io = io.get()] { io->run(); });
@@ -111,6 +110,7 @@ void ServiceProxy::Stop() {
     if (!started_) return;
     started_ = false;
   }
+  routes_->SetObserver(nullptr);  // no listener opens from here on
   work_.clear();
   for (auto& io : ios_) io->stop();
   for (auto& t : threads_) t.join();
@@ -120,7 +120,6 @@ void ServiceProxy::Stop() {
     std::lock_guard lock(mu_);
     listeners_.clear();
   }
-  poll_timer_.reset();
   ios_.clear();  // destroys the sessions: their backend connections are released
 }
 
@@ -188,7 +187,6 @@ int ServiceProxy::ListenPortFor(int published_port) const {
 }
 
 void ServiceProxy::SyncListeners() {
-  uint64_t generation = routes_->generation();
   std::map<int, ListenerMode> wanted;
   for (const auto& route : routes_->All()) {
     for (const auto& p : route.ports) {
@@ -198,7 +196,6 @@ void ServiceProxy::SyncListeners() {
     }
   }
   std::lock_guard lock(mu_);
-  synced_generation_ = generation;
   if (!started_) return;
   for (auto it = listeners_.begin(); it != listeners_.end();) {
     int port = it->first;
@@ -232,20 +229,6 @@ void ServiceProxy::SyncListeners() {
     listeners_[port] = listener;
     boost::asio::post(*ios_[0], [this, listener] { Accept(listener); });
   }
-}
-
-void ServiceProxy::PollRoutes() {
-  poll_timer_->expires_after(options_.route_poll);
-  poll_timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    bool changed;
-    {
-      std::lock_guard lock(mu_);
-      changed = routes_->generation() != synced_generation_;
-    }
-    if (changed) SyncListeners();
-    PollRoutes();
-  });
 }
 
 }  // namespace ukc::proxy

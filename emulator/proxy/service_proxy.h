@@ -1,10 +1,11 @@
 // ServiceProxy: puts the instances' services on "the Internet". It listens on the HTTP address
 // (stands for port 80), the TLS address (stands for 443) and, for every other port the routes
 // publish, on the same port number of the bind host when it is ≥ 1024 and free, else on an
-// ephemeral port (ListenPortFor tells). Listeners follow the route table (SyncListeners, also
-// run by a poll when the table's generation changes). Connections are handled by ClientSession
-// (TLS/SNI, HTTP reverse proxy, redirect, raw splice) on a pool of io_context threads; backends
-// are chosen by least connections; scale-to-zero routes are woken through RouteEvents::Wake.
+// ephemeral port (ListenPortFor tells). Listeners follow the route table: SyncListeners runs as
+// the table's observer, so a port is listened on once its route is put. Connections are handled by
+// ClientSession (TLS/SNI, HTTP reverse proxy, redirect, raw splice) on a pool of io_context
+// threads; backends are chosen by least connections; scale-to-zero routes are woken through
+// RouteEvents::Wake.
 #pragma once
 
 #include <atomic>
@@ -39,7 +40,6 @@ struct ServiceProxyOptions {
   std::chrono::milliseconds dead_backend_skip{3000};
   std::chrono::milliseconds wake_timeout{30000};
   std::chrono::milliseconds idle_timeout{120000};
-  std::chrono::milliseconds route_poll{500};
 };
 
 class ServiceProxy {
@@ -58,17 +58,16 @@ class ServiceProxy {
   int tls_port() const { return tls_port_; }
   // The local port standing for published `port` (80 → HTTP, 443 → TLS); 0 when none.
   int ListenPortFor(int published_port) const;
-  // Opens/closes/retypes the listeners of the ports the routes publish.
-  void SyncListeners();
   const LoadBalancer& balancer() const { return *balancer_; }
 
  private:
   struct Listener;
+  // Opens/closes/retypes the listeners of the ports the routes publish (the table's observer).
+  void SyncListeners();
   Status OpenListener(int published_port, const std::string& host, int port, ListenerMode mode,
                       std::shared_ptr<Listener>* out);
   void Accept(std::shared_ptr<Listener> listener);
   void OnAccepted(const std::shared_ptr<Listener>& listener, boost::asio::ip::tcp::socket socket);
-  void PollRoutes();
 
   RouteTable* routes_;
   CertificateAuthority* ca_;
@@ -81,14 +80,12 @@ class ServiceProxy {
   std::vector<std::unique_ptr<boost::asio::io_context>> ios_;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
-  std::unique_ptr<boost::asio::steady_timer> poll_timer_;
   std::atomic<size_t> next_io_{0};
   int http_port_ = 0, tls_port_ = 0;
   bool started_ = false;
 
   mutable std::mutex mu_;
   std::map<int, std::shared_ptr<Listener>> listeners_;  // by published port
-  uint64_t synced_generation_ = 0;
 };
 
 }  // namespace ukc::proxy

@@ -2,6 +2,8 @@
 // balancer (no sockets).
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "proxy/http_head.h"
 #include "proxy/load_balancer.h"
 #include "proxy/route_table.h"
@@ -97,6 +99,24 @@ TEST_CASE("proxy: route table matches host case-insensitively, without port or d
   CHECK_FALSE(table.Find("other.local.localhost", 443));
   table.Remove("g1");
   CHECK_FALSE(table.Find("app.local.localhost", 443));
+}
+
+TEST_CASE("proxy: the route table's observer sees every change, with the change made") {
+  RouteTable table;
+  ServiceRoute route;
+  route.group_uuid = "g1";
+  route.fqdns = {"app.local.localhost"};
+  route.ports = {{8080, 8080, {}}};
+  std::vector<size_t> seen;  // the table's size as the observer saw it
+  table.SetObserver([&] { seen.push_back(table.All().size()); });
+  table.Put(route);
+  route.group_uuid = "g2";
+  table.Put(route);
+  table.Remove("g1");
+  CHECK(seen == std::vector<size_t>{1, 2, 1});
+  table.SetObserver(nullptr);
+  table.Remove("g2");
+  CHECK(seen.size() == 3);
 }
 
 TEST_CASE("proxy: least connections with dead backends skipped") {

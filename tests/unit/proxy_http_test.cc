@@ -173,7 +173,6 @@ TEST_CASE("proxy: a port without handlers is a raw TCP splice on a mapped port")
   TestBackend echo("echo", /*raw=*/true);
   ProxyFixture f;
   f.table.Put(MakeRoute("g1", kHost, {{9, 8080, {}}}, {echo.port()}));
-  f.proxy->SyncListeners();
   int port = f.proxy->ListenPortFor(9);
   REQUIRE(port > 0);
   CHECK(port != 9);  // privileged: mapped
@@ -182,7 +181,6 @@ TEST_CASE("proxy: a port without handlers is a raw TCP splice on a mapped port")
   c->Write("hello");
   CHECK(c->ReadSome() == "echo:hello");
   f.table.Remove("g1");
-  f.proxy->SyncListeners();
   CHECK(f.proxy->ListenPortFor(9) == 0);
 }
 

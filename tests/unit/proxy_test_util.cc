@@ -397,7 +397,6 @@ ProxyFixture::ProxyFixture() : dir(TempDir()), ca(dir / "ca") {
   options.http_address = options.tls_address = "127.0.0.1:0";
   options.connect_timeout = std::chrono::milliseconds(500);
   options.wake_timeout = std::chrono::milliseconds(5000);
-  options.route_poll = std::chrono::milliseconds(20);
   proxy = std::make_unique<ServiceProxy>(&table, &events, &ca, options);
   s = proxy->Start();
   if (!s.ok()) throw std::runtime_error(s.ToString());

@@ -78,7 +78,6 @@ TEST_CASE("proxy: TLS in front of a raw TCP service port") {
   TestBackend echo("echo", /*raw=*/true);
   ProxyFixture f;
   f.table.Put(MakeRoute("g1", kHost, {{5, 8080, {"tls"}}}, {echo.port()}));
-  f.proxy->SyncListeners();
   int port = f.proxy->ListenPortFor(5);
   REQUIRE(port > 0);
   auto c = Client::Tls(port, kHost, f.ca_pem());
