@@ -139,18 +139,6 @@ json CreateOne(const AutoscaleContext& ctx, const std::string& user,
   return {{"status", "success"}, {"uuid", group.uuid}, {"name", group.name}};
 }
 
-// Parses GET/DELETE targets; false when the call was answered with a whole-request error.
-bool Targets(ApiCall& call, const std::string& path_id, std::vector<Target>* targets, bool* none) {
-  json body;
-  if (!call.ReadJson(&body)) return false;
-  std::string error;
-  if (!ParseTargets(body, call.ex, path_id, {}, targets, none, &error)) {
-    call.Fail(400, error);
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Status FindAutoscaleGroup(const AutoscaleContext& ctx, const std::string& user, const Target& t,
@@ -190,7 +178,7 @@ void CreateAutoscale(ApiCall& call, const AutoscaleContext& ctx, const std::stri
 void GetAutoscale(ApiCall& call, const AutoscaleContext& ctx, const std::string& path_id) {
   std::vector<Target> targets;
   bool all = false;
-  if (!Targets(call, path_id, &targets, &all)) return;
+  if (!ReadTargets(call, path_id, &targets, &all)) return;
   json items = json::array();
   if (all) {
     for (const auto& c : ctx.autoscale->List(call.user)) items.push_back(api::ToJson(c));
@@ -222,7 +210,7 @@ void GetAutoscale(ApiCall& call, const AutoscaleContext& ctx, const std::string&
 void DeleteAutoscale(ApiCall& call, const AutoscaleContext& ctx, const std::string& path_id) {
   std::vector<Target> targets;
   bool none = false;
-  if (!Targets(call, path_id, &targets, &none)) return;
+  if (!ReadTargets(call, path_id, &targets, &none)) return;
   if (none) return call.Fail(400, "No service groups given: send [{\"uuid\":…}] or [{\"name\":…}]");
   json items = json::array();
   for (const auto& t : targets) {

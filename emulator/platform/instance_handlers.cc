@@ -154,14 +154,9 @@ void ApiService::CreateInstances(Call& call) {
 }
 
 void ApiService::GetInstances(Call& call, const std::string& path_id) {
-  json body;
-  if (!call.ReadJson(&body)) return;
   std::vector<Target> targets;
   bool all = false;
-  std::string error;
-  if (!ParseTargets(body, call.ex, path_id, {}, &targets, &all, &error)) {
-    return call.Fail(400, error);
-  }
+  if (!ReadTargets(call, path_id, &targets, &all)) return;
   bool details = call.ex.Query("details") != "false";
   auto render = [&](const api::Instance& i) {
     return details ? api::ToJson(i) : json{{"uuid", i.uuid}, {"name", i.name}};

@@ -98,6 +98,18 @@ nlohmann::json ItemFailure(const Status& s, const Target& t) {
   return api::ItemError(ItemErrorCode(s), s.message(), t.Identity());
 }
 
+bool ReadTargets(ApiCall& call, const std::string& path_id, std::vector<Target>* targets,
+                 bool* none) {
+  nlohmann::json body;
+  if (!call.ReadJson(&body)) return false;
+  std::string error;
+  if (!ParseTargets(body, call.ex, path_id, {}, targets, none, &error)) {
+    call.Fail(400, error);
+    return false;
+  }
+  return true;
+}
+
 bool NamedTargets(ApiCall& call, const std::string& path_id, const std::set<std::string>& params,
                   std::vector<Target>* targets) {
   nlohmann::json body;

@@ -27,6 +27,10 @@ struct Target {
 nlohmann::json ItemFailure(const Status& s, const Target& t);
 
 class ApiCall;
+// The targets of a GET/DELETE batch endpoint (ParseTargets on the call's body, no parameters);
+// `*none` when nothing was named. False when the call was answered already (400).
+bool ReadTargets(ApiCall& call, const std::string& path_id, std::vector<Target>* targets,
+                 bool* none);
 // The targets of a batch endpoint that needs at least one (ParseTargets on the call's body);
 // false when the call was answered already (400).
 bool NamedTargets(ApiCall& call, const std::string& path_id, const std::set<std::string>& params,

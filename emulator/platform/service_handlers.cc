@@ -90,14 +90,9 @@ void ApiService::CreateServices(Call& call) {
 }
 
 void ApiService::GetServices(Call& call, const std::string& path_id) {
-  json body;
-  if (!call.ReadJson(&body)) return;
   std::vector<Target> targets;
   bool all = false;
-  std::string error;
-  if (!ParseTargets(body, call.ex, path_id, {}, &targets, &all, &error)) {
-    return call.Fail(400, error);
-  }
+  if (!ReadTargets(call, path_id, &targets, &all)) return;
   bool details = call.ex.Query("details") != "false";
   auto render = [&](api::ServiceGroup g) {
     api::AutoscaleConfig config;
@@ -127,14 +122,9 @@ void ApiService::GetServices(Call& call, const std::string& path_id) {
 }
 
 void ApiService::DeleteServices(Call& call, const std::string& path_id) {
-  json body;
-  if (!call.ReadJson(&body)) return;
   std::vector<Target> targets;
   bool none = false;
-  std::string error;
-  if (!ParseTargets(body, call.ex, path_id, {}, &targets, &none, &error)) {
-    return call.Fail(400, error);
-  }
+  if (!ReadTargets(call, path_id, &targets, &none)) return;
   if (none) return call.Fail(400, "No service groups given: send [{\"uuid\":…}] or [{\"name\":…}]");
   json items = json::array();
   for (const auto& t : targets) {
