@@ -199,6 +199,11 @@ class InstanceController : public proxy::RouteEvents {
   void ArchiveConsoleLocked(const std::string& uuid);
   void LauncherLoop();
   void SupervisorLoop();
+  // The worker threads' loop head: waits until `queue` has a uuid, pops it, and returns its
+  // record when `wanted` holds for it (others are skipped); nullptr once stopping.
+  InstanceRecord* NextQueuedLocked(std::unique_lock<std::mutex>& lock,
+                                   std::deque<std::string>* queue,
+                                   const std::function<bool(const InstanceRecord&)>& wanted);
   // instance_routes.cc: one group's route; PublishRoutesLocked puts what changed.
   proxy::ServiceRoute RouteLocked(const api::ServiceGroup& group);
   void PublishRoutesLocked();

@@ -97,23 +97,30 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id)
   return Status::Ok();
 }
 
+InstanceRecord* InstanceController::NextQueuedLocked(
+    std::unique_lock<std::mutex>& lock, std::deque<std::string>* queue,
+    const std::function<bool(const InstanceRecord&)>& wanted) {
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !queue->empty(); });
+    if (stopping_) return nullptr;
+    std::string uuid = std::move(queue->front());
+    queue->pop_front();
+    auto it = records_.find(uuid);
+    if (it != records_.end() && wanted(*it->second)) return it->second.get();
+  }
+}
+
 void InstanceController::LauncherLoop() {
   std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(lock, [&] { return stopping_ || !launches_.empty(); });
-    if (stopping_) return;
-    std::string uuid = launches_.front();
-    launches_.pop_front();
-    auto it = records_.find(uuid);
-    if (it == records_.end() || !it->second->launch_pending || !it->second->vm_id.empty()) {
-      continue;
-    }
-    InstanceRecord snapshot = *it->second;
+  auto launchable = [](const InstanceRecord& r) { return r.launch_pending && r.vm_id.empty(); };
+  while (InstanceRecord* queued = NextQueuedLocked(lock, &launches_, launchable)) {
+    InstanceRecord snapshot = *queued;
+    std::string uuid = snapshot.view.uuid;
     lock.unlock();
     std::string vm_id;
     Status s = LaunchVm(snapshot, &vm_id);
     lock.lock();
-    it = records_.find(uuid);
+    auto it = records_.find(uuid);
     bool current = it != records_.end() && it->second->launch_pending &&
                    it->second->launch_generation == snapshot.launch_generation;
     if (!current) {  // stopped or deleted meanwhile

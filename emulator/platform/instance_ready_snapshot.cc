@@ -66,15 +66,11 @@ bool InstanceController::BootUntilListening(const vmm::LaunchSpec& spec, const s
 
 void InstanceController::PreparerLoop() {
   std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(lock, [&] { return stopping_ || !prepares_.empty(); });
-    if (stopping_) return;
-    std::string uuid = prepares_.front();
-    prepares_.pop_front();
-    auto it = records_.find(uuid);
-    if (it == records_.end() || !it->second->preparing) continue;
-    int64_t token = it->second->prepare_token;
-    InstanceRecord record = *it->second;
+  auto preparing = [](const InstanceRecord& r) { return r.preparing; };
+  while (InstanceRecord* queued = NextQueuedLocked(lock, &prepares_, preparing)) {
+    int64_t token = queued->prepare_token;
+    InstanceRecord record = *queued;
+    std::string uuid = record.view.uuid;
     lock.unlock();
 
     vmm::LaunchSpec spec;

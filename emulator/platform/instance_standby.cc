@@ -72,14 +72,9 @@ void InstanceController::SweepSharedMemoryLocked() {
 
 void InstanceController::ParkerLoop() {
   std::unique_lock lock(mu_);
-  while (true) {
-    changed_.wait(lock, [&] { return stopping_ || !parks_.empty(); });
-    if (stopping_) return;
-    std::string uuid = parks_.front();
-    parks_.pop_front();
-    auto it = records_.find(uuid);
-    if (it == records_.end() || !it->second->parking || it->second->vm_id.empty()) continue;
-    InstanceRecord* r = it->second.get();
+  auto parkable = [](const InstanceRecord& r) { return r.parking && !r.vm_id.empty(); };
+  while (InstanceRecord* r = NextQueuedLocked(lock, &parks_, parkable)) {
+    std::string uuid = r->view.uuid;
     std::string vm_id = r->vm_id;
     std::map<int, int> ports = r->host_ports;
     bool stateful = r->view.scale_to_zero->stateful;
@@ -93,7 +88,7 @@ void InstanceController::ParkerLoop() {
                : stateful ? vmm_->Snapshot(vm_id, SnapshotPath(uuid))
                           : Status::Ok();
     lock.lock();
-    it = records_.find(uuid);
+    auto it = records_.find(uuid);
     if (it == records_.end() || it->second->vm_id != vm_id) continue;
     r = it->second.get();
     if (!s.ok()) {
