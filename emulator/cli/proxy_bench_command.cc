@@ -29,6 +29,8 @@ class NoEvents : public proxy::RouteEvents {
  public:
   void ConnectionOpened(const std::string&) override {}
   void ConnectionClosed(const std::string&) override {}
+  void ExchangeStarted(const std::string&) override {}
+  void ExchangeFinished(const std::string&) override {}
   Status Wake(const std::string&, std::chrono::steady_clock::time_point,
               proxy::ServiceRoute*) override {
     return Status::Unavailable("nothing to wake");

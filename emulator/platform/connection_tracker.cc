@@ -32,6 +32,23 @@ void ConnectionTracker::Closed(const std::string& instance_uuid) {
   it->second.last_change_ms = now;
 }
 
+void ConnectionTracker::ExchangeStarted(const std::string& instance_uuid) {
+  int64_t now = now_ms_();
+  std::lock_guard lock(mu_);
+  ConnectionCounts& c = counts_[instance_uuid];
+  c.exchanges++;
+  c.last_exchange_change_ms = now;
+}
+
+void ConnectionTracker::ExchangeFinished(const std::string& instance_uuid) {
+  int64_t now = now_ms_();
+  std::lock_guard lock(mu_);
+  auto it = counts_.find(instance_uuid);
+  if (it == counts_.end()) return;
+  if (it->second.exchanges > 0) it->second.exchanges--;
+  it->second.last_exchange_change_ms = now;
+}
+
 ConnectionCounts ConnectionTracker::Get(const std::string& instance_uuid) const {
   std::lock_guard lock(mu_);
   auto it = counts_.find(instance_uuid);

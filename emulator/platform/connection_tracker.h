@@ -1,5 +1,6 @@
 // Proxied connections per instance, as the service proxy reports them (RouteEvents
-// ConnectionOpened/Closed): how many are open and when the last one opened or closed. The
+// ConnectionOpened/Closed, ExchangeStarted/Finished): how many are open, how many of them are in
+// an exchange, and when each count last changed. The
 // controller reads it for scale-to-zero idleness, draining, autoscale load and metrics. Cheap
 // and thread-safe; never calls out.
 #pragma once
@@ -13,9 +14,11 @@
 namespace ukc::platform {
 
 struct ConnectionCounts {
-  int open = 0;                // connections attached now
-  int64_t total = 0;           // ever opened
-  int64_t last_change_ms = 0;  // monotonic ms of the last open/close; 0 = never
+  int open = 0;                         // connections attached now
+  int64_t total = 0;                    // ever opened
+  int64_t last_change_ms = 0;           // monotonic ms of the last open/close; 0 = never
+  int exchanges = 0;                    // of them, in an exchange now (request, splice)
+  int64_t last_exchange_change_ms = 0;  // monotonic ms an exchange last began/ended; 0 = never
 };
 
 class ConnectionTracker {
@@ -25,6 +28,8 @@ class ConnectionTracker {
 
   void Opened(const std::string& instance_uuid);
   void Closed(const std::string& instance_uuid);
+  void ExchangeStarted(const std::string& instance_uuid);
+  void ExchangeFinished(const std::string& instance_uuid);
   ConnectionCounts Get(const std::string& instance_uuid) const;
   void Forget(const std::string& instance_uuid);
   int64_t NowMs() const { return now_ms_(); }

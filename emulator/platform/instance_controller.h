@@ -160,6 +160,8 @@ class InstanceController : public proxy::RouteEvents {
   // metrics; Wake starts (or restores) a standby instance of the group for a waiting connection.
   void ConnectionOpened(const std::string& instance_uuid) override;
   void ConnectionClosed(const std::string& instance_uuid) override;
+  void ExchangeStarted(const std::string& instance_uuid) override;
+  void ExchangeFinished(const std::string& instance_uuid) override;
   Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
               proxy::ServiceRoute* route) override;
   // Autoscale (instance_autoscale.cc): every service group's instances and proxied connections;

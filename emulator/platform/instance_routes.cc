@@ -54,6 +54,14 @@ void InstanceController::ConnectionClosed(const std::string& instance_uuid) {
   connections_.Closed(instance_uuid);
 }
 
+void InstanceController::ExchangeStarted(const std::string& instance_uuid) {
+  connections_.ExchangeStarted(instance_uuid);
+}
+
+void InstanceController::ExchangeFinished(const std::string& instance_uuid) {
+  connections_.ExchangeFinished(instance_uuid);
+}
+
 proxy::ServiceRoute InstanceController::RouteLocked(const api::ServiceGroup& group) {
   proxy::ServiceRoute route;
   route.group_uuid = group.uuid;

@@ -1,10 +1,11 @@
-// Scale-to-zero (ukc-api.md §5.5, image-format.md §4.6): a running instance whose policy is `on`
-// or `idle` and that has had no proxied connection for cooldown_time_ms goes to `standby` with
-// stop_reason 7 (--PAK). The parker thread first checks that the app listens on its ports (an
-// app still starting up is not idle: its cooldown starts again). Stateless: a graceful stop; the
-// next connection boots it again (or restores its ready snapshot, instance_ready_snapshot.cc).
-// Stateful: the parker saves the VM (Vmm::Snapshot) and the next launch restores it.
-// The emulator sees connections, not bytes: `idle` parks only when no connection is open, as `on`.
+// Scale-to-zero (ukc-api.md §5.5, image-format.md §4.6): a running instance goes to `standby`
+// with stop_reason 7 (--PAK) when, for cooldown_time_ms, it had no proxied connection (policy
+// `on`) or no exchange — HTTP request in flight or byte splice — on its open connections (policy
+// `idle`: idle keep-alive connections stay open; their next request wakes it). The parker thread
+// first checks that the app listens on its ports (an app still starting up is not idle: its
+// cooldown starts again). Stateless: a graceful stop; the next connection boots it again (or
+// restores its ready snapshot, instance_ready_snapshot.cc). Stateful: the parker saves the VM
+// (Vmm::Snapshot) and the next launch restores it.
 #include "log.h"
 #include "platform/instance_controller.h"
 
@@ -21,8 +22,11 @@ void InstanceController::CheckIdleLocked(InstanceRecord* r) {
     return;
   }
   ConnectionCounts c = connections_.Get(r->view.uuid);
-  if (c.open > 0) return;
-  int64_t idle_since = std::max(r->active_at_ms, c.last_change_ms);
+  // `on`: no connection open. `idle`: connections may stay open, but none is in an exchange.
+  bool idle_policy = policy->policy == "idle";
+  if (idle_policy ? c.exchanges > 0 : c.open > 0) return;
+  int64_t last_activity = idle_policy ? c.last_exchange_change_ms : c.last_change_ms;
+  int64_t idle_since = std::max(r->active_at_ms, last_activity);
   if (connections_.NowMs() - idle_since < policy->cooldown_time_ms) return;
   ParkLocked(r);
 }

@@ -1,6 +1,8 @@
 // ClientSession, part 2: the response side of HTTP proxying (1xx, 101 → splice, bodies streamed
 // to the client), retries on a stale keep-alive backend connection, redirects, error replies and
 // connection endings. See client_session.h for the contract.
+#include <algorithm>
+#include <array>
 #include <boost/asio/write.hpp>
 #include <type_traits>
 
@@ -87,8 +89,30 @@ void ClientSession<Stream>::OnResponseHead() {
   response_keep_alive_ = resp_body_.kind() != BodyFramer::Kind::kUntilClose &&
                          !resp_.connection_close &&
                          (resp_.minor_version >= 1 || resp_.connection_keep_alive);
+  // Connection is hop-by-hop: when the backend ends its connection with a framed response, the
+  // client's goes on (the next request gets a new backend connection), so the head goes out
+  // without the backend's Connection/Keep-Alive fields.
+  client_keep_alive_ = keep_alive_ && resp_body_.kind() != BodyFramer::Kind::kUntilClose;
+  resp_head_out_.clear();
+  if (client_keep_alive_ && !response_keep_alive_) RewriteResponseHead();
   response_started_ = true;
   ForwardResponseBody(resp_.head_size);
+}
+
+template <class Stream>
+void ClientSession<Stream>::RewriteResponseHead() {
+  std::string_view head = ubuf_.view().substr(0, resp_.head_size);
+  std::string_view status_line = head.substr(0, head.find('\n'));
+  if (!status_line.empty() && status_line.back() == '\r') status_line.remove_suffix(1);
+  resp_head_out_.append("HTTP/1.1")
+      .append(status_line.substr(std::min<size_t>(8, status_line.size())));
+  resp_head_out_.append("\r\n");
+  for (const auto& f : resp_.fields) {
+    if (EqualsIgnoreCase(f.name, "connection") || EqualsIgnoreCase(f.name, "keep-alive")) continue;
+    resp_head_out_.append(f.name).append(": ").append(f.value).append("\r\n");
+  }
+  if (req_.minor_version == 0) resp_head_out_.append("Connection: keep-alive\r\n");
+  resp_head_out_.append("\r\n");
 }
 
 template <class Stream>
@@ -98,12 +122,18 @@ void ClientSession<Stream>::ForwardResponseBody(size_t skip) {
   if (!resp_body_.Take(ubuf_.data() + skip, ubuf_.size() - skip, &n)) return CloseAll();
   size_t len = skip + n;
   if (len > 0) {
-    boost::asio::async_write(client_, boost::asio::buffer(ubuf_.data(), len),
+    // The head as received, or (skip > 0 with resp_head_out_ set) its rewrite in its place.
+    bool rewritten = skip > 0 && !resp_head_out_.empty();
+    std::array<boost::asio::const_buffer, 2> out{
+        rewritten ? boost::asio::buffer(resp_head_out_) : boost::asio::const_buffer(),
+        boost::asio::buffer(ubuf_.data() + (rewritten ? skip : 0), rewritten ? n : len)};
+    boost::asio::async_write(client_, out,
                              [self, len](const boost::system::error_code& ec, size_t) {
                                if (self->closed_) return;
                                if (ec) return self->CloseAll();
                                self->progress_++;
                                self->ubuf_.Consume(len);
+                               self->resp_head_out_.clear();
                                if (self->resp_body_.done()) return self->OnResponseDone();
                                self->ForwardResponseBody(0);
                              });
@@ -127,6 +157,7 @@ template <class Stream>
 void ClientSession<Stream>::OnResponseDone() {
   ubuf_.Consume(ubuf_.size());  // nothing may follow a response unasked
   response_done_ = true;
+  MarkExchange(false);
   if (!response_keep_alive_ || !keep_alive_) Detach();
   if (!request_sent_) {  // answered before the whole request body arrived
     keep_alive_ = false;
@@ -138,6 +169,7 @@ void ClientSession<Stream>::OnResponseDone() {
 template <class Stream>
 void ClientSession<Stream>::StartSplice() {
   splicing_ = true;
+  MarkExchange(true);  // bytes may flow at any time: busy until the splice ends
   watchdog_.cancel();
   std::string to_backend(cbuf_.view()), to_client(ubuf_.view());
   cbuf_.Consume(cbuf_.size());
@@ -215,8 +247,20 @@ void ClientSession<Stream>::SendError(int status, const std::string& text) {
 }
 
 template <class Stream>
+void ClientSession<Stream>::MarkExchange(bool in_exchange) {
+  if (in_exchange == in_exchange_ || !attached_) return;
+  in_exchange_ = in_exchange;
+  if (in_exchange) {
+    config_.shared->balancer->ExchangeStarted(*attached_);
+  } else {
+    config_.shared->balancer->ExchangeFinished(*attached_);
+  }
+}
+
+template <class Stream>
 void ClientSession<Stream>::Detach() {
   if (attached_) {
+    MarkExchange(false);
     config_.shared->balancer->Release(*attached_);
     attached_.reset();
   }

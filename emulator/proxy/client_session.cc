@@ -221,6 +221,7 @@ void ClientSession<Stream>::AttachAndForward() {
 
 template <class Stream>
 void ClientSession<Stream>::ForwardHead() {
+  MarkExchange(true);
   size_t body = 0;
   if (!req_body_.Take(cbuf_.data(), cbuf_.size(), &body)) {
     return SendError(400, "malformed chunked request body\n");
@@ -281,7 +282,7 @@ void ClientSession<Stream>::OnRequestSent() {
 
 template <class Stream>
 void ClientSession<Stream>::FinishExchange() {
-  if (keep_alive_ && response_keep_alive_) return ReadHead();
+  if (keep_alive_ && client_keep_alive_) return ReadHead();
   LingerClose();
 }
 

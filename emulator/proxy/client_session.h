@@ -66,6 +66,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   // client_response.cc: response side, errors, endings.
   void ReadResponse();
   void OnResponseHead();
+  void RewriteResponseHead();  // into resp_head_out_: HTTP/1.1, no Connection/Keep-Alive
   void ForwardResponseBody(size_t skip);
   void OnResponseDone();
   void StartSplice();
@@ -74,6 +75,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   void SendRedirect();
   void SendError(int status, const std::string& text);
   void Detach();
+  void MarkExchange(bool in_exchange);  // reports ExchangeStarted/Finished on the attached one
   void CloseAll();
   void LingerClose();
   void Drain();
@@ -101,8 +103,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   std::string head_out_, host_, reply_;
   bool is_head_ = false, keep_alive_ = false, wants_upgrade_ = false, retried_ = false;
   bool request_sent_ = false, response_started_ = false, response_done_ = false;
-  bool response_keep_alive_ = false;
+  bool response_keep_alive_ = false;  // the backend connection serves another request
+  bool client_keep_alive_ = false;    // the client connection does
+  std::string resp_head_out_;         // a rewritten response head; empty: forwarded as is
   bool closed_ = false, splicing_ = false;
+  bool in_exchange_ = false;  // ExchangeStarted reported for attached_, not yet finished
   uint64_t progress_ = 0, watched_progress_ = 0;
 };
 

@@ -89,6 +89,14 @@ void LoadBalancer::Release(const BackendPick& pick) {
   if (events_ != nullptr) events_->ConnectionClosed(pick.instance_uuid);
 }
 
+void LoadBalancer::ExchangeStarted(const BackendPick& pick) {
+  if (events_ != nullptr) events_->ExchangeStarted(pick.instance_uuid);
+}
+
+void LoadBalancer::ExchangeFinished(const BackendPick& pick) {
+  if (events_ != nullptr) events_->ExchangeFinished(pick.instance_uuid);
+}
+
 bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,
                               const BackendPick& pick) {
   auto now = std::chrono::steady_clock::now();

@@ -33,6 +33,9 @@ class LoadBalancer {
   void Unreserve(const BackendPick& pick);  // the connect failed: no events
   void Confirm(const BackendPick& pick);    // connected: RouteEvents::ConnectionOpened
   void Release(const BackendPick& pick);    // gone: count down, RouteEvents::ConnectionClosed
+  // RouteEvents::ExchangeStarted/Finished for the attached `pick`.
+  void ExchangeStarted(const BackendPick& pick);
+  void ExchangeFinished(const BackendPick& pick);
   // True when the attached `pick` is still a running backend of `route` and no other backend has
   // fewer connections than it would have without this one (the connection may stay).
   bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick);

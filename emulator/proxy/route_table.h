@@ -43,6 +43,11 @@ class RouteEvents {
   // A connection was opened to / closed on an instance (idle tracking, draining, metrics).
   virtual void ConnectionOpened(const std::string& instance_uuid) = 0;
   virtual void ConnectionClosed(const std::string& instance_uuid) = 0;
+  // An exchange began / ended on an instance: an HTTP request until its response is through, or
+  // a byte splice (raw TCP, upgraded HTTP) for its lifetime. Open connections between exchanges
+  // are idle (scale-to-zero policy `idle`).
+  virtual void ExchangeStarted(const std::string& instance_uuid) = 0;
+  virtual void ExchangeFinished(const std::string& instance_uuid) = 0;
   // No running backend: start one of the group's standby instances and block until one runs or
   // `deadline`; returns the route as it is then (Unavailable on timeout).
   virtual Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,

@@ -7,7 +7,8 @@
 #  (d) bad input to the proxy: malformed HTTP → 400, TLS garbage, unknown host → 404 — and the
 #      proxy keeps serving
 #  (e) scale-to-zero: after the cooldown the instance is standby (stop_reason 7); the next
-#      request wakes it (fresh app: COUNT=1); stateful: the app's in-memory counter survives
+#      request wakes it (fresh app: COUNT=1); stateful: the app's in-memory counter survives;
+#      policy idle: standby while a keep-alive connection stays open, whose next request wakes it
 # The app is runtimes/testapps/http-server (BOOT=<boot id>, COUNT=<requests served>) on the
 # Debian cloud kernel + ukc-init, as tests/integration builds it.
 # Needs: skopeo, curl, jq, openssl, python3, qemu (scripts/install-deps.sh --test).
@@ -194,10 +195,49 @@ check "create a stateful scale-to-zero instance" \
   timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name keeper --scale-to-zero on \
   --scale-to-zero-cooldown 2s --scale-to-zero-stateful -M 128 --start local/httpc:latest
 scale_to_zero_round keeper true
+# Policy `idle`: an open keep-alive connection between requests does not keep the instance up;
+# the next request on that same connection wakes it (stateful: the counter goes on). The app
+# closes its side after each response; the proxy keeps the client's connection.
+idle_round() {  # prints "first=N standby=yes second=M" from one TLS connection
+  python3 - "$PROXY_TLS" "$1" "$UKC_CA" "$API" "$UKC_TOKEN" "$2" <<'PY'
+import json, socket, ssl, sys, time, urllib.request
+port, fqdn, ca, api, token, name = sys.argv[1:]
+tls = ssl.create_default_context(cafile=ca).wrap_socket(
+    socket.create_connection(("127.0.0.1", int(port)), timeout=60), server_hostname=fqdn)
+reader = tls.makefile("rb")
+def get():
+    tls.sendall(f"GET / HTTP/1.1\r\nHost: {fqdn}\r\n\r\n".encode())
+    status, length = reader.readline().split()[1].decode(), 0
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        key, _, value = line.decode().partition(":")
+        if key.strip().lower() == "content-length":
+            length = int(value)
+    body = reader.read(length).decode()
+    return status + ":" + body.split("COUNT=")[-1].strip()
+def state():
+    request = urllib.request.Request(f"http://{api}/v1/instances/{name}",
+                                     headers={"Authorization": f"Bearer {token}"})
+    return json.load(urllib.request.urlopen(request, timeout=10))["data"]["instances"][0]["state"]
+first = get()
+deadline = time.time() + 30
+while state() != "standby" and time.time() < deadline:
+    time.sleep(0.2)
+print(f"first={first} standby={'yes' if state() == 'standby' else 'no'} second={get()}")
+PY
+}
+check "create a stateful instance with scale-to-zero policy idle" \
+  timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name dozer --scale-to-zero idle \
+  --scale-to-zero-cooldown 2s --scale-to-zero-stateful -M 128 --start local/httpc:latest
+dozer_fq=$(field dozer 'service_group.domains[0].fqdn')
+check "dozer: serves" wait_https_200 "$dozer_fq"
+dozer_before=$(count_of "$dozer_fq")
+expect_eq "dozer: standby with the connection open; the next request on it wakes the app" \
+  "first=200:$((dozer_before + 1)) standby=yes second=200:$((dozer_before + 2))" \
+  "$(idle_round "$dozer_fq" dozer 2>&1)"
 check "a standby instance can be stopped for good" bash -c \
   "sleep 4; [[ \$(curl -s -X PUT -H 'Authorization: Bearer $UKC_TOKEN' \
      http://$API/v1/instances/stop -d '[{\"name\":\"keeper\"}]' | jq -r '.status') == success ]]"
 check "keeper stopped" wait_state keeper stopped 20
 
-api DELETE /instances '[{"name":"web"},{"name":"lazy"},{"name":"keeper"},{"name":"'"$REPLICA"'"}]' >/dev/null
+api DELETE /instances '[{"name":"web"},{"name":"lazy"},{"name":"keeper"},{"name":"dozer"},{"name":"'"$REPLICA"'"}]' >/dev/null
 ukc_finish

@@ -306,6 +306,29 @@ TEST_CASE("scale-to-zero: the image's labels are defaults that the request overr
   CHECK(f.controller->List("alice").size() == before);
 }
 
+TEST_CASE("scale-to-zero `idle`: an open connection between exchanges does not keep it up") {
+  Fixture f;
+  api::Instance i = f.Create("idle", false);
+  i = f.WaitFor(i.uuid, "running");
+  f.controller->ConnectionOpened(i.uuid);
+  f.controller->ExchangeStarted(i.uuid);
+  std::this_thread::sleep_for(milliseconds(200));  // > cooldown, but a request is in flight
+  REQUIRE(f.controller->Get("alice", i.uuid, "", &i).ok());
+  CHECK(i.state == "running");
+  f.controller->ExchangeFinished(i.uuid);  // the keep-alive connection stays open
+  i = f.WaitFor(i.uuid, "standby");
+  CHECK(i.state == "standby");
+  CHECK(i.stop_reason == 7);
+
+  // Policy `on` counts the open connection itself.
+  api::Instance on = f.Create("on", false);
+  on = f.WaitFor(on.uuid, "running");
+  f.controller->ConnectionOpened(on.uuid);
+  std::this_thread::sleep_for(milliseconds(200));
+  REQUIRE(f.controller->Get("alice", on.uuid, "", &on).ok());
+  CHECK(on.state == "running");
+}
+
 TEST_CASE("draining ends when the proxied connections close") {
   Fixture f;
   api::Instance i = f.Create("", false);

@@ -47,10 +47,48 @@ TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
   r = c->ReadResponse();
   CHECK(r.body.find(";body=abcd") != std::string::npos);
   CHECK(backend.accepted() == 1);
+  // Six exchanges, each finished once its response was through; the connection stays open.
+  for (int n = 0; n < 100 && f.events.exchanges_finished("g1-i0") < 6; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(f.events.exchanges_started("g1-i0") == 6);
+  CHECK(f.events.exchanges_finished("g1-i0") == 6);
+  CHECK(f.events.closed("g1-i0") == 0);
   c.reset();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK(f.events.opened("g1-i0") == 1);
   CHECK(f.events.closed("g1-i0") == 1);
+}
+
+TEST_CASE("proxy: the client's connection outlives a backend that closes after a response") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  auto c = Client::Plain(f.proxy->http_port());
+  REQUIRE(c);
+  for (int i = 0; i < 2; i++) {
+    c->Write("GET /close HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    auto r = c->ReadResponse();
+    CHECK(r.status == 200);
+    CHECK(r.body.find("path=/close;") != std::string::npos);
+    CHECK(r.headers.count("connection") == 0);  // hop-by-hop: the backend's, not the client's
+    CHECK(r.headers.count("keep-alive") == 0);
+    CHECK(r.headers["content-length"] == std::to_string(r.body.size()));
+  }
+  c->Write("GET /k HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  CHECK(c->ReadResponse().status == 200);
+  CHECK(backend.accepted() == 3);  // a new backend connection per closing response
+
+  // An HTTP/1.0 client asking for keep-alive is told it is kept.
+  auto old = Client::Plain(f.proxy->http_port());
+  REQUIRE(old);
+  old->Write("GET /close HTTP/1.0\r\nHost: " + kHost + "\r\nConnection: keep-alive\r\n\r\n");
+  auto r = old->ReadResponse();
+  CHECK(r.status == 200);
+  CHECK(r.headers["connection"] == "keep-alive");
+  old->Write("GET /k HTTP/1.0\r\nHost: " + kHost + "\r\n\r\n");  // no keep-alive asked
+  CHECK(old->ReadResponse().status == 200);
+  CHECK(old->ClosedByPeer());
 }
 
 TEST_CASE("proxy: a large body both ways on one keep-alive connection") {
@@ -180,6 +218,13 @@ TEST_CASE("proxy: a port without handlers is a raw TCP splice on a mapped port")
   REQUIRE(c);
   c->Write("hello");
   CHECK(c->ReadSome() == "echo:hello");
+  CHECK(f.events.exchanges_started("g1-i0") == 1);  // a splice is one exchange while it lasts
+  CHECK(f.events.exchanges_finished("g1-i0") == 0);
+  c.reset();
+  for (int n = 0; n < 100 && f.events.exchanges_finished("g1-i0") < 1; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(f.events.exchanges_finished("g1-i0") == 1);
   f.table.Remove("g1");
   CHECK(f.proxy->ListenPortFor(9) == 0);
 }

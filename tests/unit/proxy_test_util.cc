@@ -186,6 +186,13 @@ void TestBackend::Serve(int fd) {
     std::string text = "name=" + name_ + ";path=" + target + ";xff=" + headers["x-forwarded-for"] +
                        ";proto=" + headers["x-forwarded-proto"] +
                        ";xhost=" + headers["x-forwarded-host"] + ";body=" + body;
+    if (target == "/close") {  // an HTTP/1.0-style backend: one response, then it closes
+      SendAll(fd,
+              "HTTP/1.0 200 OK\r\nConnection: close\r\nKeep-Alive: timeout=5\r\n"
+              "Content-Length: " +
+                  std::to_string(text.size()) + "\r\n\r\n" + text);
+      return;
+    }
     SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
                     std::to_string(text.size()) + "\r\n\r\n" + text);
     if (Lower(headers["connection"]) == "close") return;
@@ -342,6 +349,26 @@ void CountingEvents::ConnectionOpened(const std::string& uuid) {
 void CountingEvents::ConnectionClosed(const std::string& uuid) {
   std::lock_guard lock(mu_);
   closed_[uuid]++;
+}
+
+void CountingEvents::ExchangeStarted(const std::string& uuid) {
+  std::lock_guard lock(mu_);
+  started_[uuid]++;
+}
+
+void CountingEvents::ExchangeFinished(const std::string& uuid) {
+  std::lock_guard lock(mu_);
+  finished_[uuid]++;
+}
+
+int CountingEvents::exchanges_started(const std::string& uuid) {
+  std::lock_guard lock(mu_);
+  return started_[uuid];
+}
+
+int CountingEvents::exchanges_finished(const std::string& uuid) {
+  std::lock_guard lock(mu_);
+  return finished_[uuid];
 }
 
 Status CountingEvents::Wake(const std::string& group_uuid,

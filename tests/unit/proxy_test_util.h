@@ -84,17 +84,21 @@ class CountingEvents : public RouteEvents {
   explicit CountingEvents(RouteTable* table = nullptr) : table_(table) {}
   void ConnectionOpened(const std::string& uuid) override;
   void ConnectionClosed(const std::string& uuid) override;
+  void ExchangeStarted(const std::string& uuid) override;
+  void ExchangeFinished(const std::string& uuid) override;
   // Marks every backend of the group running in the table and returns the route.
   Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
               ServiceRoute* route) override;
   int opened(const std::string& uuid);
   int closed(const std::string& uuid);
+  int exchanges_started(const std::string& uuid);
+  int exchanges_finished(const std::string& uuid);
   std::atomic<int> wakes{0};
 
  private:
   RouteTable* table_;
   std::mutex mu_;
-  std::map<std::string, int> opened_, closed_;
+  std::map<std::string, int> opened_, closed_, started_, finished_;
 };
 
 // A route for `fqdn` with the given published ports and backends (running, destination 8080).
