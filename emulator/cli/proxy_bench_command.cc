@@ -31,6 +31,7 @@ class NoEvents : public proxy::RouteEvents {
   void ConnectionClosed(const std::string&) override {}
   void ExchangeStarted(const std::string&) override {}
   void ExchangeFinished(const std::string&) override {}
+  void WakeAnother(const std::string&) override {}
   Status Wake(const std::string&, std::chrono::steady_clock::time_point,
               proxy::ServiceRoute*) override {
     return Status::Unavailable("nothing to wake");

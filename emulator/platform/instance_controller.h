@@ -162,6 +162,7 @@ class InstanceController : public proxy::RouteEvents {
   void ConnectionClosed(const std::string& instance_uuid) override;
   void ExchangeStarted(const std::string& instance_uuid) override;
   void ExchangeFinished(const std::string& instance_uuid) override;
+  void WakeAnother(const std::string& group_uuid) override;
   Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
               proxy::ServiceRoute* route) override;
   // Autoscale (instance_autoscale.cc): every service group's instances and proxied connections;

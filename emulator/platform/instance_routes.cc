@@ -23,8 +23,10 @@ bool SameBackends(const std::vector<proxy::Backend>& a, const std::vector<proxy:
 }
 
 bool SameRoute(const proxy::ServiceRoute& a, const proxy::ServiceRoute& b) {
-  if (a.fqdns != b.fqdns || a.scale_to_zero != b.scale_to_zero || a.ports.size() != b.ports.size())
+  if (a.fqdns != b.fqdns || a.scale_to_zero != b.scale_to_zero || a.standby != b.standby ||
+      a.soft_limit != b.soft_limit || a.ports.size() != b.ports.size()) {
     return false;
+  }
   for (size_t i = 0; i < a.ports.size(); ++i) {
     if (a.ports[i].port != b.ports[i].port ||
         a.ports[i].destination_port != b.ports[i].destination_port ||
@@ -42,6 +44,11 @@ bool TakesTraffic(const InstanceRecord& r) {
 
 bool ScalesToZero(const InstanceRecord& r) {
   return r.view.scale_to_zero && r.view.scale_to_zero->policy != "off";
+}
+
+// In standby and not on its way anywhere: a wake may start it.
+bool Wakeable(const InstanceRecord& r) {
+  return r.view.state == api::kStateStandby && !r.active() && !r.parking;
 }
 
 }  // namespace
@@ -62,18 +69,36 @@ void InstanceController::ExchangeFinished(const std::string& instance_uuid) {
   connections_.ExchangeFinished(instance_uuid);
 }
 
+void InstanceController::WakeAnother(const std::string& group_uuid) {
+  std::lock_guard lock(mu_);
+  InstanceRecord* standby = nullptr;
+  for (auto& [uuid, r] : records_) {
+    if (!r->view.service_group || r->view.service_group->uuid != group_uuid) continue;
+    if ((r->active() && !TakesTraffic(*r)) || r->parking) return;  // one is on its way already
+    if (!standby && Wakeable(*r)) standby = r.get();
+  }
+  if (!standby || stopping_) return;
+  Log(LogLevel::kInfo, "instance " + standby->view.name +
+                           ": waking from standby (the running ones are at the soft limit)");
+  RequestLaunchLocked(standby, false);
+  PersistLocked(*standby);
+  routes_dirty_ = true;
+}
+
 proxy::ServiceRoute InstanceController::RouteLocked(const api::ServiceGroup& group) {
   proxy::ServiceRoute route;
   route.group_uuid = group.uuid;
   route.group_name = group.name;
   for (const auto& d : group.domains) route.fqdns.push_back(d.fqdn);
   route.ports = group.services;
+  route.soft_limit = group.soft_limit;
   for (const auto& member : group.instances) {
     auto it = records_.find(member.uuid);
     if (it == records_.end()) continue;
     const InstanceRecord& r = *it->second;
     if (ScalesToZero(r)) route.scale_to_zero = true;
     if (TakesTraffic(r)) route.backends.push_back({r.view.uuid, r.host_ports, true});
+    if (Wakeable(r)) route.standby++;
   }
   return route;
 }
@@ -131,9 +156,7 @@ Status InstanceController::Wake(const std::string& group_uuid,
     for (InstanceRecord* r : members) {
       if (TakesTraffic(*r)) ready = r;
       if (r->active() || r->parking) pending = true;
-      if (r->view.state == api::kStateStandby && !r->active() && !r->parking && !standby) {
-        standby = r;
-      }
+      if (Wakeable(*r) && !standby) standby = r;
     }
     if (ready) break;
     if (!pending && standby) {

@@ -251,7 +251,7 @@ void ClientSession<Stream>::MarkExchange(bool in_exchange) {
   if (in_exchange == in_exchange_ || !attached_) return;
   in_exchange_ = in_exchange;
   if (in_exchange) {
-    config_.shared->balancer->ExchangeStarted(*attached_);
+    config_.shared->balancer->ExchangeStarted(*attached_, route_ ? *route_ : ServiceRoute{});
   } else {
     config_.shared->balancer->ExchangeFinished(*attached_);
   }

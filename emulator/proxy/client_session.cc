@@ -102,15 +102,17 @@ void ClientSession<Stream>::Dispatch() {
 template <class Stream>
 void ClientSession<Stream>::StartRaw(const ServiceRoute& route) {
   auto self = this->shared_from_this();
-  UpstreamConnect::Start(config_.shared, &upstream_, route, config_.published_port,
-                         [self](UpstreamConnect::Outcome outcome, const BackendPick& pick) {
-                           if (outcome == UpstreamConnect::Outcome::kConnected) {
-                             self->attached_ = pick;
-                           }
-                           if (self->closed_) return;
-                           if (!self->attached_) return self->CloseAll();
-                           self->StartSplice();
-                         });
+  UpstreamConnect::Start(
+      config_.shared, &upstream_, route, config_.published_port,
+      [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
+        if (outcome == UpstreamConnect::Outcome::kConnected) {
+          self->attached_ = pick;
+          self->route_ = now;
+        }
+        if (self->closed_) return;
+        if (!self->attached_) return self->CloseAll();
+        self->StartSplice();
+      });
 }
 
 template <class Stream>
@@ -202,21 +204,23 @@ void ClientSession<Stream>::AttachAndForward() {
   }
   Detach();
   auto self = this->shared_from_this();
-  UpstreamConnect::Start(shared, &upstream_, *route_, config_.published_port,
-                         [self](UpstreamConnect::Outcome outcome, const BackendPick& pick) {
-                           if (outcome == UpstreamConnect::Outcome::kConnected) {
-                             self->attached_ = pick;
-                             self->attached_generation_ = self->route_generation_;
-                           }
-                           if (self->closed_) return;
-                           if (outcome == UpstreamConnect::Outcome::kUnavailable) {
-                             return self->SendError(503, "no instance of the service is running\n");
-                           }
-                           if (outcome == UpstreamConnect::Outcome::kFailed) {
-                             return self->SendError(502, "no instance of the service answered\n");
-                           }
-                           self->ForwardHead();
-                         });
+  UpstreamConnect::Start(
+      shared, &upstream_, *route_, config_.published_port,
+      [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
+        if (outcome == UpstreamConnect::Outcome::kConnected) {
+          self->attached_ = pick;
+          self->attached_generation_ = self->route_generation_;
+          self->route_ = now;  // after a wake: with the woken instance
+        }
+        if (self->closed_) return;
+        if (outcome == UpstreamConnect::Outcome::kUnavailable) {
+          return self->SendError(503, "no instance of the service is running\n");
+        }
+        if (outcome == UpstreamConnect::Outcome::kFailed) {
+          return self->SendError(502, "no instance of the service answered\n");
+        }
+        self->ForwardHead();
+      });
 }
 
 template <class Stream>

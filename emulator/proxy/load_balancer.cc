@@ -89,12 +89,46 @@ void LoadBalancer::Release(const BackendPick& pick) {
   if (events_ != nullptr) events_->ConnectionClosed(pick.instance_uuid);
 }
 
-void LoadBalancer::ExchangeStarted(const BackendPick& pick) {
-  if (events_ != nullptr) events_->ExchangeStarted(pick.instance_uuid);
+void LoadBalancer::ExchangeStarted(const BackendPick& pick, const ServiceRoute& route) {
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    // Saturated when this exchange finds every running backend at its soft limit already.
+    if (route.standby > 0 && route.soft_limit > 0) {
+      bool saturated = HasRunningBackend(route);
+      for (const auto& b : route.backends) {
+        auto it = exchanges_.find(b.instance_uuid);
+        if (b.running && (it == exchanges_.end() || it->second < route.soft_limit)) {
+          saturated = false;
+        }
+      }
+      auto now = std::chrono::steady_clock::now();
+      auto& last = woke_[route.group_uuid];
+      if (saturated && now - last >= std::chrono::milliseconds(50)) {
+        last = now;
+        wake = true;
+      }
+    }
+    exchanges_[pick.instance_uuid]++;
+  }
+  if (events_ == nullptr) return;
+  events_->ExchangeStarted(pick.instance_uuid);
+  if (wake) events_->WakeAnother(route.group_uuid);
 }
 
 void LoadBalancer::ExchangeFinished(const BackendPick& pick) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = exchanges_.find(pick.instance_uuid);
+    if (it != exchanges_.end() && --it->second <= 0) exchanges_.erase(it);
+  }
   if (events_ != nullptr) events_->ExchangeFinished(pick.instance_uuid);
+}
+
+int LoadBalancer::Exchanges(const std::string& instance_uuid) const {
+  std::lock_guard lock(mu_);
+  auto it = exchanges_.find(instance_uuid);
+  return it == exchanges_.end() ? 0 : it->second;
 }
 
 bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,

@@ -33,9 +33,12 @@ class LoadBalancer {
   void Unreserve(const BackendPick& pick);  // the connect failed: no events
   void Confirm(const BackendPick& pick);    // connected: RouteEvents::ConnectionOpened
   void Release(const BackendPick& pick);    // gone: count down, RouteEvents::ConnectionClosed
-  // RouteEvents::ExchangeStarted/Finished for the attached `pick`.
-  void ExchangeStarted(const BackendPick& pick);
+  // RouteEvents::ExchangeStarted/Finished for the attached `pick` of `route`, counted per
+  // instance. When the route has standby members and this exchange finds every running backend
+  // at soft_limit exchanges already, RouteEvents::WakeAnother (at most every 50 ms per group).
+  void ExchangeStarted(const BackendPick& pick, const ServiceRoute& route);
   void ExchangeFinished(const BackendPick& pick);
+  int Exchanges(const std::string& instance_uuid) const;
   // True when the attached `pick` is still a running backend of `route` and no other backend has
   // fewer connections than it would have without this one (the connection may stay).
   bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick);
@@ -49,8 +52,10 @@ class LoadBalancer {
   RouteEvents* events_;
   std::chrono::milliseconds dead_skip_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, int> connections_;                           // by instance uuid
-  std::unordered_map<int, std::chrono::steady_clock::time_point> dead_until_;  // by host port
+  std::unordered_map<std::string, int> connections_;                             // by instance uuid
+  std::unordered_map<std::string, int> exchanges_;                               // by instance uuid
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> woke_;  // by group
+  std::unordered_map<int, std::chrono::steady_clock::time_point> dead_until_;    // by host port
   unsigned rotation_ = 0;
 };
 

@@ -33,6 +33,8 @@ struct ServiceRoute {
   std::vector<api::ServicePort> ports;  // published ports
   std::vector<Backend> backends;        // the group's instances that can take traffic
   bool scale_to_zero = false;           // a connection may wake a standby backend
+  int standby = 0;     // members in standby that RouteEvents::WakeAnother can start
+  int soft_limit = 0;  // exchanges per instance beyond which another one is woken (0: never)
 };
 
 // Callbacks from the proxy into the controller. Called from proxy threads; must not block
@@ -48,6 +50,9 @@ class RouteEvents {
   // are idle (scale-to-zero policy `idle`).
   virtual void ExchangeStarted(const std::string& instance_uuid) = 0;
   virtual void ExchangeFinished(const std::string& instance_uuid) = 0;
+  // Every running instance of the group is at its soft limit: start one standby member, unless
+  // one is starting already. Must not block.
+  virtual void WakeAnother(const std::string& group_uuid) = 0;
   // No running backend: start one of the group's standby instances and block until one runs or
   // `deadline`; returns the route as it is then (Unavailable on timeout).
   virtual Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,

@@ -86,7 +86,7 @@ void UpstreamConnect::OnConnected(const boost::system::error_code& ec) {
 
 void UpstreamConnect::Finish(Outcome outcome) {
   Done done = std::move(done_);
-  done(outcome, pick_);
+  done(outcome, pick_, route_);
 }
 
 }  // namespace ukc::proxy

@@ -29,7 +29,8 @@ struct ProxyShared {
 class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
  public:
   enum class Outcome { kConnected, kUnavailable, kFailed };  // ok / 503 / 502
-  using Done = std::function<void(Outcome, const BackendPick&)>;
+  // The route as the attempt ended with it (after a wake: the woken instance running).
+  using Done = std::function<void(Outcome, const BackendPick&, const ServiceRoute&)>;
 
   // Connects `*socket` (owned by the caller, who keeps it alive until `done`) to a backend
   // serving published `port` of `route`. On kConnected the pick is confirmed in the balancer and

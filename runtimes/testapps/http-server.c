@@ -8,6 +8,7 @@
  *   BOOT=<the kernel's boot_id>\nCOUNT=<requests answered since the app started, this one included; connections
  *   closed without a request are not answered nor counted>\n
  * (BOOT tells replicas apart; COUNT is state held in memory, for scale-to-zero snapshots.)
+ * GET /slow answers after 2 s (one request at a time: others wait), to hold a request in flight.
  * Prints "listening on :PORT" to stdout once bound. Exits with the code in $EXIT_CODE right
  * after binding when that is set (used to test exit-code reporting). On SIGTERM prints
  * "http-server: SIGTERM, exiting" and exits 0.
@@ -89,6 +90,7 @@ int main(int argc, char **argv) {
       close(c);
       continue;
     }
+    if (strncmp(req, "GET /slow", 9) == 0) sleep(2); /* a request that stays in flight */
     int blen = snprintf(body, sizeof body,
                         "hello from ukc guest\nGREETING=%s\nARG2=%s\nCWD=%s\nBOOT=%s\nCOUNT=%lu\n",
                         greeting ? greeting : "", arg2, cwd, boot_id, ++count);

@@ -234,10 +234,46 @@ dozer_before=$(count_of "$dozer_fq")
 expect_eq "dozer: standby with the connection open; the next request on it wakes the app" \
   "first=200:$((dozer_before + 1)) standby=yes second=200:$((dozer_before + 2))" \
   "$(idle_round "$dozer_fq" dozer 2>&1)"
+# The soft limit (default 1): a request that finds every running replica busy wakes another
+# standby one. Two replicas in standby, two concurrent slow requests: both replicas boot.
+check "create two scale-to-zero replicas (-R 1)" \
+  timeout 60 "$KRAFT" cloud instance create -p 443:8080 --name pair -R 1 --scale-to-zero on \
+  --scale-to-zero-cooldown 2s --start local/httpc:latest
+pair_group=$(field pair 'service_group.uuid')
+pair_fq=$(field pair 'service_group.domains[0].fqdn')
+pair_members() {  # "name start_count state" of the group's instances
+  api GET /instances | jq -r --arg g "$pair_group" \
+    '.data.instances[] | select(.service_group.uuid == $g) | "\(.name) \(.start_count) \(.state)"'
+}
+pair_count() {  # pair_count COLUMN VALUE: how many members have it (2 = start_count, 3 = state)
+  pair_members | awk -v c="$1" -v v="$2" '$c == v' | wc -l
+}
+wait_pair() {  # wait_pair COLUMN VALUE SECONDS: until both members have it
+  local i
+  for i in $(seq 1 $(($3 * 10))); do
+    [[ $(pair_count "$1" "$2") == 2 ]] && return 0
+    sleep 0.1
+  done
+  echo "pair: $(pair_members | xargs)"
+  return 1
+}
+check "pair: two members, both standby after the cooldown" wait_pair 3 standby 60
+slow_pids=()
+for _ in 1 2; do
+  curl -s -m 60 --cacert "$UKC_CA" --resolve "$pair_fq:$PROXY_TLS:127.0.0.1" -o /dev/null \
+    "https://$pair_fq:$PROXY_TLS/slow" &
+  slow_pids+=($!)
+  sleep 0.3
+done
+wait "${slow_pids[@]}"
+check "pair: the request beyond the soft limit woke the second replica" \
+  grep -q 'waking from standby (the running ones are at the soft limit)' "$TEST_TMP/daemon.log"
+check "pair: both replicas booted again (start_count 2)" wait_pair 2 2 30
 check "a standby instance can be stopped for good" bash -c \
   "sleep 4; [[ \$(curl -s -X PUT -H 'Authorization: Bearer $UKC_TOKEN' \
      http://$API/v1/instances/stop -d '[{\"name\":\"keeper\"}]' | jq -r '.status') == success ]]"
 check "keeper stopped" wait_state keeper stopped 20
 
+for m in $(pair_members | awk '{print $1}'); do api DELETE "/instances/$m" >/dev/null; done
 api DELETE /instances '[{"name":"web"},{"name":"lazy"},{"name":"keeper"},{"name":"dozer"},{"name":"'"$REPLICA"'"}]' >/dev/null
 ukc_finish

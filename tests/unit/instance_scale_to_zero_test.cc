@@ -329,6 +329,43 @@ TEST_CASE("scale-to-zero `idle`: an open connection between exchanges does not k
   CHECK(on.state == "running");
 }
 
+TEST_CASE("scale-to-zero: WakeAnother starts one more standby member at a time") {
+  Fixture f;
+  api::Instance first = f.Create("on", false, /*replicas=*/2);
+  std::string group = first.service_group->uuid;
+  std::vector<std::string> members;
+  for (const auto& i : f.controller->List("alice")) members.push_back(i.uuid);
+  REQUIRE(members.size() == 3);
+  auto state_count = [&](const std::string& state) {
+    int n = 0;
+    for (const auto& i : f.controller->List("alice")) n += i.state == state;
+    return n;
+  };
+  for (const auto& uuid : members) f.WaitFor(uuid, "standby");
+  proxy::ServiceRoute route = f.RouteOf(first, 0);
+  CHECK(route.standby == 3);
+  CHECK(route.soft_limit == 1);  // the platform's default
+
+  REQUIRE(f.controller->Wake(group, std::chrono::steady_clock::now() + milliseconds(2000), &route)
+              .ok());
+  CHECK(route.backends.size() == 1);
+  f.controller->WakeAnother(group);
+  f.controller->WakeAnother(group);  // the second one is still on its way: nothing more
+  CHECK(state_count("standby") == 1);
+  for (int n = 0; n < 500 && state_count("running") < 2; ++n) {
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  f.controller->WakeAnother(group);
+  // Each member booted twice: created, parked, woken (idle ones may park again meanwhile).
+  auto woken = [&] {
+    int n = 0;
+    for (const auto& i : f.controller->List("alice")) n += i.start_count == 2;
+    return n;
+  };
+  for (int n = 0; n < 500 && woken() < 3; ++n) std::this_thread::sleep_for(milliseconds(2));
+  CHECK(woken() == 3);
+}
+
 TEST_CASE("draining ends when the proxied connections close") {
   Fixture f;
   api::Instance i = f.Create("", false);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <thread>
+#include <vector>
 
 #include "proxy_test_util.h"
 
@@ -89,6 +90,39 @@ TEST_CASE("proxy: the client's connection outlives a backend that closes after a
   old->Write("GET /k HTTP/1.0\r\nHost: " + kHost + "\r\n\r\n");  // no keep-alive asked
   CHECK(old->ReadResponse().status == 200);
   CHECK(old->ClosedByPeer());
+}
+
+TEST_CASE("proxy: exchanges beyond the soft limit wake another standby member") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()});
+  route.scale_to_zero = true;
+  route.soft_limit = 2;
+  route.standby = 1;
+  f.table.Put(route);
+  auto slow_requests = [&](int n) {
+    std::vector<std::thread> clients;
+    for (int k = 0; k < n; k++) {
+      clients.emplace_back([&] {
+        auto c = Client::Plain(f.proxy->http_port());
+        REQUIRE(c);
+        c->Write("GET /slow HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+        CHECK(c->ReadResponse().status == 200);
+      });
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // in order
+    }
+    for (auto& t : clients) t.join();
+  };
+  slow_requests(2);  // at the soft limit, not beyond
+  CHECK(f.events.wake_anothers.load() == 0);
+  slow_requests(3);  // the third starts while two are in flight
+  CHECK(f.events.wake_anothers.load() == 1);
+  route.standby = 0;  // none left to wake: the one running goes above the soft limit
+  f.table.Put(route);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  slow_requests(3);
+  CHECK(f.events.wake_anothers.load() == 1);
+  CHECK(f.proxy->balancer().Exchanges("g1-i0") == 0);
 }
 
 TEST_CASE("proxy: a large body both ways on one keep-alive connection") {

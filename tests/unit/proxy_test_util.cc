@@ -186,6 +186,7 @@ void TestBackend::Serve(int fd) {
     std::string text = "name=" + name_ + ";path=" + target + ";xff=" + headers["x-forwarded-for"] +
                        ";proto=" + headers["x-forwarded-proto"] +
                        ";xhost=" + headers["x-forwarded-host"] + ";body=" + body;
+    if (target == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
     if (target == "/close") {  // an HTTP/1.0-style backend: one response, then it closes
       SendAll(fd,
               "HTTP/1.0 200 OK\r\nConnection: close\r\nKeep-Alive: timeout=5\r\n"

@@ -86,6 +86,7 @@ class CountingEvents : public RouteEvents {
   void ConnectionClosed(const std::string& uuid) override;
   void ExchangeStarted(const std::string& uuid) override;
   void ExchangeFinished(const std::string& uuid) override;
+  void WakeAnother(const std::string& group_uuid) override { wake_anothers++; }
   // Marks every backend of the group running in the table and returns the route.
   Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
               ServiceRoute* route) override;
@@ -93,7 +94,7 @@ class CountingEvents : public RouteEvents {
   int closed(const std::string& uuid);
   int exchanges_started(const std::string& uuid);
   int exchanges_finished(const std::string& uuid);
-  std::atomic<int> wakes{0};
+  std::atomic<int> wakes{0}, wake_anothers{0};
 
  private:
   RouteTable* table_;
