@@ -77,7 +77,12 @@ std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int 
 void LoadBalancer::Unreserve(const BackendPick& pick) {
   std::lock_guard lock(mu_);
   auto it = connections_.find(pick.instance_uuid);
-  if (it != connections_.end() && --it->second <= 0) connections_.erase(it);
+  if (it != connections_.end() && --it->second <= 0) {
+    connections_.erase(it);
+    if (auto e = exchanges_.find(pick.instance_uuid); e != exchanges_.end() && e->second == 0) {
+      exchanges_.erase(e);
+    }
+  }
 }
 
 void LoadBalancer::Confirm(const BackendPick& pick) {
@@ -119,8 +124,10 @@ void LoadBalancer::ExchangeStarted(const BackendPick& pick, const ServiceRoute& 
 void LoadBalancer::ExchangeFinished(const BackendPick& pick) {
   {
     std::lock_guard lock(mu_);
+    // Kept at 0 (no node freed and made again per request); Unreserve drops it with the last
+    // connection.
     auto it = exchanges_.find(pick.instance_uuid);
-    if (it != exchanges_.end() && --it->second <= 0) exchanges_.erase(it);
+    if (it != exchanges_.end() && it->second > 0) it->second--;
   }
   if (events_ != nullptr) events_->ExchangeFinished(pick.instance_uuid);
 }
