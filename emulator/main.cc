@@ -164,7 +164,8 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
 
   std::string env_user = "local";
-  auto* env = app.add_subcommand("env", "print the exports for UKC_TOKEN, UKC_METRO, UKC_REGISTRY, UKC_PROXY_HTTPS_PORT");
+  auto* env = app.add_subcommand(
+      "env", "print the exports for UKC_TOKEN, UKC_METRO, UKC_REGISTRY, UKC_PROXY_HTTPS_PORT");
   env->add_option("--data-dir", data_dir, "data directory");
   env->add_option("--user", env_user, "whose token to print")->capture_default_str();
 

@@ -24,11 +24,11 @@ struct ImageLayer {
 };
 
 struct ImageDescription {
-  oci::Digest digest;           // what the reference points at (index or manifest)
-  oci::Digest manifest_digest;  // the platform's image manifest
-  int64_t size_in_bytes = 0;    // config + layers of that manifest
-  std::optional<ImageLayer> kernel;  // the last kernel layer
-  std::vector<ImageLayer> initrds;    // every initrd layer, in manifest order
+  oci::Digest digest;                    // what the reference points at (index or manifest)
+  oci::Digest manifest_digest;           // the platform's image manifest
+  int64_t size_in_bytes = 0;             // config + layers of that manifest
+  std::optional<ImageLayer> kernel;      // the last kernel layer
+  std::vector<ImageLayer> initrds;       // every initrd layer, in manifest order
   std::vector<std::string> kernel_args;  // Cmd before a "--" separator
   std::vector<std::string> args;         // Cmd after it (all of Cmd without one)
   std::vector<std::string> env;

@@ -35,8 +35,9 @@ Status PackImage(const ImageSpec& spec, const fs::path& out_dir, PackedImage* im
     const char* file;
     LayerBlob* layer;
   };
-  for (const Job& job : {Job{spec.kernel, oci::kKernelTarEntry, "kernel.tar", &image->kernel_layer},
-                         Job{spec.initrd, oci::kInitrdTarEntry, "initrd.tar", &image->initrd_layer}}) {
+  for (const Job& job :
+       {Job{spec.kernel, oci::kKernelTarEntry, "kernel.tar", &image->kernel_layer},
+        Job{spec.initrd, oci::kInitrdTarEntry, "initrd.tar", &image->initrd_layer}}) {
     archive::TarFileResult result;
     job.layer->file = out_dir / job.file;
     if (Status s = archive::WriteSingleFileTar(job.input, job.entry, job.layer->file, &result);

@@ -21,8 +21,8 @@ namespace kraft {
 inline constexpr char kKraftKitVersion[] = "0.9.2";  // the version kraft-cli.md describes
 
 struct AppImageSpec {
-  std::string context;    // "index.unikraft.io/local/app"
-  std::string full_name;  // "index.unikraft.io/local/app:latest"
+  std::string context;                           // "index.unikraft.io/local/app"
+  std::string full_name;                         // "index.unikraft.io/local/app:latest"
   std::optional<ukc::oci::LayerRef> app_initrd;  // the app's tar layer (none: runtime only)
   std::vector<std::string> cmd, env;
   std::map<std::string, std::string> labels;

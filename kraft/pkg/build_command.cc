@@ -58,7 +58,8 @@ void AddBuildCommand(CLI::App& app, int* exit_code) {
   build->add_option("-r,--runtime", o.runtime, "Set an alternative project runtime");
   build->add_option("--build-arg", o.build_args, "Dockerfile build arguments (K=V)");
   build->add_option("--build-target", o.build_target, "Dockerfile target stage");
-  build->add_flag("-F,--no-cache", o.no_cache, "Force a rebuild even if existing intermediate artifacts already exist");
+  build->add_flag("-F,--no-cache", o.no_cache,
+                  "Force a rebuild even if existing intermediate artifacts already exist");
   build->add_option("-t,--target", f->target, "Build a particular known target");
   build->add_option("-p,--plat", f->plat, "Filter the creation of the build by platform");
   build->add_option("-m,--arch", f->arch, "Filter the creation of the build by architecture");

@@ -116,7 +116,9 @@ std::string AbsoluteName(std::string name) {
   return "/" + name;
 }
 
-bool IsSpecial(mode_t type) { return S_ISCHR(type) || S_ISBLK(type) || S_ISFIFO(type) || S_ISSOCK(type); }
+bool IsSpecial(mode_t type) {
+  return S_ISCHR(type) || S_ISBLK(type) || S_ISFIFO(type) || S_ISSOCK(type);
+}
 
 }  // namespace
 
@@ -150,7 +152,8 @@ bool IsCpioFile(const fs::path& file) {
 Status WriteCpioFromDirectory(const fs::path& dir, const fs::path& out, CpioResult* result) {
   *result = CpioResult{};
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return Status::NotFound("rootfs " + dir.string() + " is not a directory");
+  if (!fs::is_directory(dir, ec))
+    return Status::NotFound("rootfs " + dir.string() + " is not a directory");
   std::vector<std::string> names;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
@@ -219,8 +222,8 @@ Status OpenTarball(const fs::path& tarball, Reader* out) {
   archive_read_support_format_tar(out->get());
   archive_read_support_format_gnutar(out->get());
   if (archive_read_open_filename(out->get(), tarball.c_str(), 1 << 16) != ARCHIVE_OK) {
-    return Status::InvalidArgument("rootfs " + tarball.string() + " is not a tarball: " +
-                                   archive_error_string(out->get()));
+    return Status::InvalidArgument("rootfs " + tarball.string() +
+                                   " is not a tarball: " + archive_error_string(out->get()));
   }
   return Status::Ok();
 }
@@ -237,8 +240,8 @@ Status CountTarLinks(const fs::path& tarball, std::map<std::string, int>* links)
       n = n == 0 ? 2 : n + 1;
     }
   }
-  if (r != ARCHIVE_EOF) return Status::Corruption("read " + tarball.string() + ": " +
-                                                  archive_error_string(a.get()));
+  if (r != ARCHIVE_EOF)
+    return Status::Corruption("read " + tarball.string() + ": " + archive_error_string(a.get()));
   return Status::Ok();
 }
 

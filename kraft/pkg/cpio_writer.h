@@ -17,9 +17,9 @@
 namespace kraft {
 
 struct CpioResult {
-  uint64_t size = 0;     // bytes of the padded archive
-  std::string digest;    // "sha256:…" of those bytes
-  uint64_t entries = 0;  // entries written (without the trailer)
+  uint64_t size = 0;                  // bytes of the padded archive
+  std::string digest;                 // "sha256:…" of those bytes
+  uint64_t entries = 0;               // entries written (without the trailer)
   std::vector<std::string> warnings;  // "skipping device file /dev/null"
 };
 

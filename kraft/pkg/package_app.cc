@@ -42,7 +42,7 @@ Status LoadProject(const PackageOptions& o, Project* p) {
   if (s.ok()) p->has_kraftfile = true;
   if (!s.ok() && (s.kind() != Status::Kind::kNotFound || !o.kraftfile.empty())) return s;
   const Kraftfile& kf = p->kraftfile;
-  p->runtime = !o.runtime.empty()        ? ResolveRuntimeReference(o.runtime)
+  p->runtime = !o.runtime.empty()              ? ResolveRuntimeReference(o.runtime)
                : !kf.runtime_reference.empty() ? kf.runtime_reference
                                                : kDefaultRuntime;
   if (!o.rootfs.empty()) {
@@ -52,9 +52,9 @@ Status LoadProject(const PackageOptions& o, Project* p) {
   } else if (!p->has_kraftfile && fs::exists(workdir / "Dockerfile")) {
     p->rootfs = workdir / "Dockerfile";
   }
-  std::string name = !o.name.empty()       ? o.name
-                     : !kf.name.empty()    ? kf.name
-                                           : workdir.filename().string();
+  std::string name = !o.name.empty()    ? o.name
+                     : !kf.name.empty() ? kf.name
+                                        : workdir.filename().string();
   std::string user = ukc::auth::UserFromAccount(o.registry.account);
   return ParsePackageName(name, user, &p->name);
 }
@@ -89,16 +89,17 @@ Status StoreImage(PackageStore* store, const AppImage& image, const Project& p,
   for (const std::string* doc : {&image.config, &image.manifest, &image.index}) {
     if (Status s = store->PutBlob(*doc, &digest); !s.ok()) return s;
   }
-  return store->Put({p.name.Full(), image.index_digest, image.index.size(), "", "",
-                     runtime.repository});
+  return store->Put(
+      {p.name.Full(), image.index_digest, image.index.size(), "", "", runtime.repository});
 }
 
 Status Push(const PackageOptions& o, const PackageStore& store, const ImageName& name,
             const std::string& runtime_repository, PackageResult* r) {
   RegistrySession session(name.RegistryFor(o.registry.registry), o.registry.account,
                           o.registry.secret);
-  return PushPackage(&session, store, {name.repository, name.tag, r->index_digest,
-                                       runtime_repository}, o.progress, r);
+  return PushPackage(&session, store,
+                     {name.repository, name.tag, r->index_digest, runtime_repository}, o.progress,
+                     r);
 }
 
 }  // namespace
@@ -121,7 +122,7 @@ Status MakeRootfs(const PackageOptions& o, const Project& p, RegistrySession* se
   const Kraftfile& kf = p.kraftfile;
   Report(o, "building rootfs", p.rootfs.string(), false);
   fs::path base = p.has_kraftfile ? kf.workdir : fs::absolute(o.workdir);
-  std::string type = !o.rootfs_type.empty() ? o.rootfs_type
+  std::string type = !o.rootfs_type.empty()    ? o.rootfs_type
                      : !kf.rootfs_type.empty() ? kf.rootfs_type
                                                : "cpio";
   RootfsRequest req{p.rootfs,     type,           base / kf.outdir, base,
@@ -143,8 +144,7 @@ Status Prepare(const PackageOptions& o, Project* p, RegistrySession* session,
 AppImageSpec SpecFor(const PackageOptions& o, const Project& p, const RuntimeImage& runtime,
                      const RootfsResult& rootfs) {
   const Kraftfile& kf = p.kraftfile;
-  AppImageSpec spec{p.name.Context(), p.name.Full(), std::nullopt, {}, runtime.env,
-                    runtime.labels};
+  AppImageSpec spec{p.name.Context(), p.name.Full(), std::nullopt, {}, runtime.env, runtime.labels};
   spec.cmd = !o.args.empty()        ? o.args
              : !kf.cmd.empty()      ? kf.cmd
              : !runtime.cmd.empty() ? runtime.cmd
@@ -197,9 +197,20 @@ Status PackageApp(const PackageOptions& o, PackageResult* r) {
   AppImage image = BuildAppImage(runtime, spec);
   if (Status s = StoreImage(&store, image, p, runtime); !s.ok()) return s;
   Report(o, "packaging", p.name.Full(), true);
-  *r = {p.name.Full(), p.name.repository, p.name.tag, image.index_digest, image.manifest_digest,
-        p.name.repository + "@" + image.index_digest, p.runtime, spec.cmd, spec.env, spec.labels,
-        rootfs.file, rootfs.size, rootfs.reused, image.size};
+  *r = {p.name.Full(),
+        p.name.repository,
+        p.name.tag,
+        image.index_digest,
+        image.manifest_digest,
+        p.name.repository + "@" + image.index_digest,
+        p.runtime,
+        spec.cmd,
+        spec.env,
+        spec.labels,
+        rootfs.file,
+        rootfs.size,
+        rootfs.reused,
+        image.size};
   if (!o.push) return Status::Ok();
   return Push(o, store, p.name, runtime.repository, r);
 }

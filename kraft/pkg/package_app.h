@@ -7,8 +7,8 @@
 //   2. runtime: its index/manifest/config are read from the registry (never its layers).
 //      Unknown runtime → NotFound "runtime official/x:y not found in <registry>".
 //   3. rootfs → <workdir>/<outdir>/initramfs-x86_64.cpio (or .erofs): a Dockerfile through the
-//      Dockerfile builder (FROM <image> is pulled from the registry), a directory, an existing cpio,
-//      a tarball. Deterministic; an unchanged rootfs keeps the existing file and its digest.
+//      Dockerfile builder (FROM <image> is pulled from the registry), a directory, an existing
+//      cpio, a tarball. Deterministic; an unchanged rootfs keeps the existing file and its digest.
 //   4. image: the runtime manifest's layers adopted by digest + one appended app initrd layer
 //      (tar of unikraft/bin/initrd, annotation org.unikraft.kernel.initrd), config os kraftcloud /
 //      x86_64, index with kraftkit's annotations. Stored in the local package store
@@ -70,13 +70,13 @@ struct PackageOptions {
 };
 
 struct PackageResult {
-  std::string reference;        // full: "index.unikraft.io/local/app:latest"
-  std::string repository;       // "local/app"
-  std::string tag;              // "latest"
-  std::string index_digest;     // "sha256:…" (what the tag points at)
-  std::string manifest_digest;  // "sha256:…"
-  std::string image;            // "local/app@sha256:<index>": what deploy creates from
-  std::string runtime;          // "official/python:3.12"
+  std::string reference;         // full: "index.unikraft.io/local/app:latest"
+  std::string repository;        // "local/app"
+  std::string tag;               // "latest"
+  std::string index_digest;      // "sha256:…" (what the tag points at)
+  std::string manifest_digest;   // "sha256:…"
+  std::string image;             // "local/app@sha256:<index>": what deploy creates from
+  std::string runtime;           // "official/python:3.12"
   std::vector<std::string> cmd;  // the image's config.Cmd
   std::vector<std::string> env;
   std::map<std::string, std::string> labels;

@@ -55,9 +55,8 @@ Status CopyFromRuntime(RegistrySession* session, const PushRequest& request, con
 
 }  // namespace
 
-Status PushPackage(RegistrySession* session, const PackageStore& store,
-                   const PushRequest& request, const PackageProgressFn& progress,
-                   PackageResult* result) {
+Status PushPackage(RegistrySession* session, const PackageStore& store, const PushRequest& request,
+                   const PackageProgressFn& progress, PackageResult* result) {
   Documents docs;
   if (Status s = LoadDocuments(store, request.index_digest, &docs); !s.ok()) return s;
   std::vector<Blob> missing;
@@ -90,8 +89,7 @@ Status PushPackage(RegistrySession* session, const PackageStore& store,
       if (request.runtime_repository.empty()) {
         return Status::NotFound("blob " + blob.digest + " is neither local nor in the registry");
       }
-      s = session->MountBlob(request.repository, blob.digest, request.runtime_repository,
-                             &mounted);
+      s = session->MountBlob(request.repository, blob.digest, request.runtime_repository, &mounted);
       if (s.ok() && !mounted) s = CopyFromRuntime(session, request, blob, bytes);
       if (s.ok()) ++(mounted ? result->blobs_mounted : result->blobs_uploaded);
       if (s.ok() && !mounted) result->bytes_uploaded += blob.size;

@@ -16,11 +16,11 @@
 namespace kraft {
 
 struct StoredPackage {
-  std::string reference;      // "index.unikraft.io/local/app:latest"
-  std::string index_digest;   // "sha256:…"
+  std::string reference;     // "index.unikraft.io/local/app:latest"
+  std::string index_digest;  // "sha256:…"
   uint64_t index_size = 0;
-  std::string created;        // RFC 3339 (first stored), kept across updates
-  std::string updated;        // RFC 3339 (last stored)
+  std::string created;             // RFC 3339 (first stored), kept across updates
+  std::string updated;             // RFC 3339 (last stored)
   std::string runtime_repository;  // "official/python": where adopted layers can be mounted from
 };
 

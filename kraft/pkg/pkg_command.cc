@@ -35,8 +35,9 @@ RegistryAccess Access(const CloudFlags& flags) {
 
 ukc::Status CheckTarget(const PkgFlags& f) {
   if (!f.target.empty() && (!f.plat.empty() || !f.arch.empty())) {
-    return ukc::Status::InvalidArgument("the `--arch` and `--plat` options are not supported in "
-                                        "addition to `--target`");
+    return ukc::Status::InvalidArgument(
+        "the `--arch` and `--plat` options are not supported in "
+        "addition to `--target`");
   }
   std::string plat = f.plat, arch = f.arch;
   if (auto slash = f.target.find('/'); slash != std::string::npos) {
@@ -113,7 +114,8 @@ void AddPkgFlags(CLI::App* pkg, PkgFlags& f) {
   pkg->add_option("-K,--kraftfile", o.kraftfile, "Set an alternative path of the Kraftfile");
   pkg->add_option("-e,--env", o.env, "Set environment variables to be built into the package");
   pkg->add_option("-l,--label", f.labels, "Set labels to be built into the package");
-  pkg->add_option("-a,--args", o.args, "Pass arguments that will be part of the running kernel's command line");
+  pkg->add_option("-a,--args", o.args,
+                  "Pass arguments that will be part of the running kernel's command line");
   pkg->add_option("-p,--plat", f.plat, "Filter the creation of the package by platform");
   pkg->add_option("-m,--arch", f.arch, "Filter the creation of the package by architecture");
   pkg->add_option("-t,--target", f.target, "Package a particular known target");
@@ -133,7 +135,8 @@ void AddPkgFlags(CLI::App* pkg, PkgFlags& f) {
 }  // namespace
 
 void AddPkgCommand(CLI::App& app, int* exit_code) {
-  CLI::App* pkg = app.add_subcommand("pkg", "Package and distribute Unikraft unikernels and their dependencies");
+  CLI::App* pkg = app.add_subcommand(
+      "pkg", "Package and distribute Unikraft unikernels and their dependencies");
   pkg->alias("package");
   auto f = std::make_shared<PkgFlags>();
   AddPkgFlags(pkg, *f);

@@ -29,8 +29,7 @@ bool IsErofs(const fs::path& file) {
 Status RegistryBaseImageSource::Extract(const std::string& reference, const fs::path& rootfs_dir,
                                         build::ImageConfig* config) {
   RuntimeImage image;
-  if (Status s = FetchRuntimeImage(session_, ResolveRuntimeReference(reference), &image);
-      !s.ok()) {
+  if (Status s = FetchRuntimeImage(session_, ResolveRuntimeReference(reference), &image); !s.ok()) {
     return s;
   }
   fs::path tmp = fs::temp_directory_path() / ("kraft-base-" + std::to_string(getpid()));

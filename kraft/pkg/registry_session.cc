@@ -52,8 +52,7 @@ std::unique_ptr<httplib::Client> RegistrySession::NewClient() const {
 
 RegistrySession::RegistrySession(const std::string& registry, std::string account,
                                  std::string secret)
-    : origin_(RegistryOrigin(registry)), account_(std::move(account)),
-      secret_(std::move(secret)) {}
+    : origin_(RegistryOrigin(registry)), account_(std::move(account)), secret_(std::move(secret)) {}
 
 Status RegistrySession::GetManifest(const std::string& repo, const std::string& reference,
                                     std::string* body, std::string* media_type,
@@ -86,8 +85,7 @@ Status RegistrySession::PutManifest(const std::string& repo, const std::string& 
   return Status::Ok();
 }
 
-Status RegistrySession::HasBlob(const std::string& repo, const std::string& digest,
-                                bool* exists) {
+Status RegistrySession::HasBlob(const std::string& repo, const std::string& digest, bool* exists) {
   auto client = NewClient();
   auto res = client->Head("/v2/" + repo + "/blobs/" + digest);
   if (res && (res->status == 200 || res->status == 404)) {
@@ -126,7 +124,7 @@ Status RegistrySession::MountBlob(const std::string& repo, const std::string& di
                                   const std::string& from, bool* mounted) {
   auto client = NewClient();
   auto res = client->Post("/v2/" + repo + "/blobs/uploads/?mount=" + digest + "&from=" + from, "",
-                         "application/octet-stream");
+                          "application/octet-stream");
   *mounted = res && res->status == 201;
   if (res && res->status == 202) {  // not mountable: drop the session the registry opened
     client->Delete(LocationPath(res->get_header_value("Location")));
@@ -146,8 +144,8 @@ Status StartUpload(httplib::Client* client, const std::string& repo, std::string
   return Status::Ok();
 }
 
-Status FinishUpload(httplib::Client* client, const std::string& location,
-                    const std::string& digest, const std::string& body) {
+Status FinishUpload(httplib::Client* client, const std::string& location, const std::string& digest,
+                    const std::string& body) {
   auto res = client->Put(WithQuery(location, "digest=" + digest), body, "application/octet-stream");
   if (!res || res->status != 201) return HttpError(res, "committing blob " + digest);
   return Status::Ok();
@@ -185,8 +183,8 @@ Status RegistrySession::UploadBlob(const std::string& repo, const std::string& d
     chunk.resize(std::min<uint64_t>(kChunkSize, size - sent));
     if (!in.read(chunk.data(), chunk.size())) return Status::IoError("read " + file.string());
     std::string range = std::to_string(sent) + "-" + std::to_string(sent + chunk.size() - 1);
-    auto res = client->Patch(location, {{"Content-Range", range}}, chunk,
-                            "application/octet-stream");
+    auto res =
+        client->Patch(location, {{"Content-Range", range}}, chunk, "application/octet-stream");
     if (!res || res->status != 202) return HttpError(res, "uploading blob " + digest);
     std::string next = res->get_header_value("Location");
     if (!next.empty()) location = LocationPath(next);

@@ -31,8 +31,8 @@ class RegistrySession {
   const std::string& origin() const { return origin_; }
 
   // `accept_index`: ask for indexes too. NotFound when absent.
-  ukc::Status GetManifest(const std::string& repo, const std::string& reference,
-                          std::string* body, std::string* media_type, std::string* digest);
+  ukc::Status GetManifest(const std::string& repo, const std::string& reference, std::string* body,
+                          std::string* media_type, std::string* digest);
   ukc::Status PutManifest(const std::string& repo, const std::string& reference,
                           const std::string& body, const std::string& media_type);
   // The digest a tag points at, "" when the tag does not exist.
@@ -44,8 +44,8 @@ class RegistrySession {
   ukc::Status DownloadBlob(const std::string& repo, const std::string& digest,
                            const std::filesystem::path& out);
   // *mounted false when the registry started an upload instead (that session is cancelled).
-  ukc::Status MountBlob(const std::string& repo, const std::string& digest,
-                        const std::string& from, bool* mounted);
+  ukc::Status MountBlob(const std::string& repo, const std::string& digest, const std::string& from,
+                        bool* mounted);
   ukc::Status UploadBlob(const std::string& repo, const std::string& digest,
                          const std::filesystem::path& file, const BytesFn& progress);
   ukc::Status UploadBytes(const std::string& repo, const std::string& digest,

@@ -56,8 +56,7 @@ Status Produce(const RootfsRequest& r, const fs::path& out, RootfsResult* result
     result->args = built.args;
     result->env = built.env;
     s = FromDirectory(dir.path(), r, out, result);
-    result->warnings.insert(result->warnings.begin(), built.warnings.begin(),
-                            built.warnings.end());
+    result->warnings.insert(result->warnings.begin(), built.warnings.begin(), built.warnings.end());
     return s;
   }
   if (fs::is_directory(src, ec)) return FromDirectory(src, r, out, result);
@@ -97,8 +96,8 @@ Status BuildRootfs(const RootfsRequest& r, RootfsResult* result) {
   std::error_code ec;
   fs::create_directories(r.outdir, ec);
   if (ec) return Status::IoError("create " + r.outdir.string() + ": " + ec.message());
-  result->file = r.outdir / (r.type == "erofs" ? "initramfs-x86_64.erofs"
-                                               : "initramfs-x86_64.cpio");
+  result->file =
+      r.outdir / (r.type == "erofs" ? "initramfs-x86_64.erofs" : "initramfs-x86_64.cpio");
   fs::path fresh = result->file;
   fresh += ".new";
   if (Status s = Produce(r, fresh, result); !s.ok()) {

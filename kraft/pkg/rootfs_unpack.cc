@@ -23,9 +23,7 @@ struct ReadFree {
   void operator()(struct archive* a) const { archive_read_free(a); }
 };
 
-uint64_t Hex8(const std::string& d, size_t at) {
-  return std::stoull(d.substr(at, 8), nullptr, 16);
-}
+uint64_t Hex8(const std::string& d, size_t at) { return std::stoull(d.substr(at, 8), nullptr, 16); }
 
 // Start offsets of the concatenated archives in `data` (newc walked header by header; anything
 // that is not newc — a compressed archive — runs to the end).

@@ -86,7 +86,8 @@ Status FetchRuntimeImage(RegistrySession* session, const std::string& name, Runt
   if (!manifest.is_object()) return Status::Corruption("runtime " + name + ": bad manifest");
   if (manifest.contains("manifests")) {
     std::string child = PickPlatform(manifest);
-    if (child.empty()) return Status::NotFound("runtime " + name + " has no kraftcloud/x86_64 image");
+    if (child.empty())
+      return Status::NotFound("runtime " + name + " has no kraftcloud/x86_64 image");
     if (s = session->GetManifest(out->repository, child, &body, nullptr, nullptr); !s.ok()) {
       return s;
     }

@@ -14,9 +14,9 @@
 namespace kraft {
 
 struct RuntimeImage {
-  std::string repository;       // "official/python"
-  std::string reference;        // "3.12" or "sha256:…"
-  std::string manifest_digest;  // the platform manifest
+  std::string repository;                  // "official/python"
+  std::string reference;                   // "3.12" or "sha256:…"
+  std::string manifest_digest;             // the platform manifest
   std::vector<ukc::oci::LayerRef> layers;  // as listed, annotations kept
   std::string kernel_version;              // manifest annotation org.unikraft.kernel.version
   std::vector<std::string> cmd, env;       // config.Cmd / Env
@@ -26,7 +26,6 @@ struct RuntimeImage {
 
 // `name` is "official/python:3.12" (a host prefix is not expected here). NotFound:
 // "runtime official/python:9.9 not found in <origin>".
-ukc::Status FetchRuntimeImage(RegistrySession* session, const std::string& name,
-                              RuntimeImage* out);
+ukc::Status FetchRuntimeImage(RegistrySession* session, const std::string& name, RuntimeImage* out);
 
 }  // namespace kraft

@@ -11,9 +11,8 @@ using nlohmann::json;
 namespace {
 
 json LayerJson(const LayerRef& layer) {
-  json d = {{"mediaType", layer.media_type},
-            {"digest", layer.digest.ToString()},
-            {"size", layer.size}};
+  json d = {
+      {"mediaType", layer.media_type}, {"digest", layer.digest.ToString()}, {"size", layer.size}};
   if (!layer.annotations.empty()) d["annotations"] = layer.annotations;
   return d;
 }
@@ -69,9 +68,8 @@ std::string BuildIndexJson(const std::string& manifest_json, const ConfigFields&
                 {"size", manifest_json.size()},
                 {"platform", {{"architecture", platform.architecture}, {"os", platform.os}}}};
   if (!descriptor_annotations.empty()) entry["annotations"] = descriptor_annotations;
-  json index = {{"schemaVersion", 2},
-                {"mediaType", kMediaTypeOciIndex},
-                {"manifests", json::array({entry})}};
+  json index = {
+      {"schemaVersion", 2}, {"mediaType", kMediaTypeOciIndex}, {"manifests", json::array({entry})}};
   if (!index_annotations.empty()) index["annotations"] = index_annotations;
   return index.dump();
 }

@@ -41,8 +41,8 @@ TEST_CASE("whole-request errors carry the HTTP status and an empty data object")
 }
 
 TEST_CASE("image JSON round-trips; args is a string") {
-  Image image{"local/app@sha256:abc", {"local/app:latest"}, true, 42, "/server 8080", "",
-              {{"k", "v"}},          "2026-11-26T21:44:27Z"};
+  Image image{"local/app@sha256:abc", {"local/app:latest"},  true, 42, "/server 8080", "",
+              {{"k", "v"}},           "2026-11-26T21:44:27Z"};
   json j = ToJson(image);
   CHECK(j["args"].is_string());
   Image back = ImageFromJson(j);

@@ -58,9 +58,15 @@ std::map<std::string, Seen> ReadCpio(const fs::path& file, std::vector<std::stri
       CHECK(std::string(format ? format : "").find("SVR4") != std::string::npos);
       first = false;
     }
-    Seen s{archive_entry_filetype(e), archive_entry_perm(e), archive_entry_size(e),
-           archive_entry_uid(e),      archive_entry_mtime(e), archive_entry_ino64(e),
-           archive_entry_nlink(e)};
+    Seen s{archive_entry_filetype(e),
+           archive_entry_perm(e),
+           archive_entry_size(e),
+           archive_entry_uid(e),
+           archive_entry_mtime(e),
+           archive_entry_ino64(e),
+           archive_entry_nlink(e),
+           {},
+           {}};
     if (archive_entry_symlink(e)) s.symlink = archive_entry_symlink(e);
     std::string data(s.size, '\0');
     if (s.size) archive_read_data(a, data.data(), s.size);
@@ -115,7 +121,8 @@ TEST_CASE("cpio of the same tree is byte-identical, whatever the mtimes") {
   TempDir t;
   MakeTree(t.root / "a");
   MakeTree(t.root / "b");
-  fs::last_write_time(t.root / "b/src/server.py", fs::file_time_type::clock::now() - std::chrono::hours(5));
+  fs::last_write_time(t.root / "b/src/server.py",
+                      fs::file_time_type::clock::now() - std::chrono::hours(5));
   CpioResult ra, rb;
   REQUIRE(WriteCpioFromDirectory(t.root / "a", t.root / "a.cpio", &ra).ok());
   REQUIRE(WriteCpioFromDirectory(t.root / "b", t.root / "b.cpio", &rb).ok());
@@ -130,8 +137,8 @@ TEST_CASE("a tarball is re-packed as cpio with absolute names; cpio detection") 
   TempDir t;
   MakeTree(t.root / "rootfs");
   fs::remove(t.root / "rootfs/fifo");
-  std::string cmd = "tar -C " + (t.root / "rootfs").string() + " -cf " +
-                    (t.root / "r.tar").string() + " .";
+  std::string cmd =
+      "tar -C " + (t.root / "rootfs").string() + " -cf " + (t.root / "r.tar").string() + " .";
   REQUIRE(std::system(cmd.c_str()) == 0);
   CpioResult r;
   REQUIRE(WriteCpioFromTarball(t.root / "r.tar", t.root / "r.cpio", &r).ok());

@@ -44,25 +44,31 @@ TEST_CASE("the app image adopts the runtime layers and appends the app initrd") 
   runtime.layers = {ukc::oci::KernelLayer(Digest::Sha256Of("k"), 10),
                     ukc::oci::InitrdLayer(Digest::Sha256Of("r"), 20)};
   runtime.kernel_version = "6.1";
-  AppImageSpec spec{"index.unikraft.io/local/app", "index.unikraft.io/local/app:latest",
+  AppImageSpec spec{"index.unikraft.io/local/app",
+                    "index.unikraft.io/local/app:latest",
                     ukc::oci::InitrdLayer(Digest::Sha256Of("a"), 30),
-                    {"/usr/bin/python3", "/src/server.py"}, {"PATH=/bin"}, {{"x", "y"}}};
+                    {"/usr/bin/python3", "/src/server.py"},
+                    {"PATH=/bin"},
+                    {{"x", "y"}}};
   AppImage image = BuildAppImage(runtime, spec);
   json index = json::parse(image.index);
   CHECK(index["mediaType"] == ukc::oci::kMediaTypeOciIndex);
   CHECK(index["annotations"]["org.opencontainers.image.ref.name"] == "index.unikraft.io/local/app");
   CHECK(index["annotations"]["io.containerd.image.name"] == "index.unikraft.io/local/app:latest");
   CHECK(index["annotations"].contains("sh.kraftkit.version"));
-  CHECK(index["manifests"][0]["platform"] == json{{"architecture", "x86_64"}, {"os", "kraftcloud"}});
+  CHECK(index["manifests"][0]["platform"] ==
+        json{{"architecture", "x86_64"}, {"os", "kraftcloud"}});
   CHECK(index["manifests"][0]["digest"] == image.manifest_digest);
   json manifest = json::parse(image.manifest);
   CHECK(manifest["annotations"]["org.unikraft.image.name"] == "index.unikraft.io/local/app");
   CHECK(manifest["annotations"]["org.unikraft.kernel.version"] == "6.1");
   REQUIRE(manifest["layers"].size() == 3);
   CHECK(manifest["layers"][0]["digest"] == Digest::Sha256Of("k").ToString());
-  CHECK(manifest["layers"][1]["annotations"]["org.unikraft.kernel.initrd"] == "/unikraft/bin/initrd");
+  CHECK(manifest["layers"][1]["annotations"]["org.unikraft.kernel.initrd"] ==
+        "/unikraft/bin/initrd");
   CHECK(manifest["layers"][2]["digest"] == Digest::Sha256Of("a").ToString());
-  CHECK(manifest["layers"][2]["annotations"]["org.unikraft.kernel.initrd"] == "/unikraft/bin/initrd");
+  CHECK(manifest["layers"][2]["annotations"]["org.unikraft.kernel.initrd"] ==
+        "/unikraft/bin/initrd");
   CHECK(manifest["config"]["digest"] == image.config_digest);
   json config = json::parse(image.config);
   CHECK(config["os"] == "kraftcloud");

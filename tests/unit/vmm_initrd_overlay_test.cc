@@ -58,9 +58,10 @@ struct TempStore {
     REQUIRE(registry->PutBlob("local/app", config, &config_digest).ok());
     std::string manifest = oci::BuildManifestJson(config, layers, {});
     oci::ParsedManifest parsed;
-    REQUIRE(registry->PutManifest("local/app", manifest, oci::kMediaTypeOciManifest, tag, &digest,
-                                  &parsed)
-                .ok());
+    REQUIRE(
+        registry
+            ->PutManifest("local/app", manifest, oci::kMediaTypeOciManifest, tag, &digest, &parsed)
+            .ok());
   }
 };
 
