@@ -251,7 +251,10 @@ void ClientSession<Stream>::MarkExchange(bool in_exchange) {
   if (in_exchange == in_exchange_ || !attached_) return;
   in_exchange_ = in_exchange;
   if (in_exchange) {
-    config_.shared->balancer->ExchangeStarted(*attached_, route_ ? *route_ : ServiceRoute{});
+    // By reference: this runs per request, and a route is vectors of strings and maps.
+    static const ServiceRoute kNoRoute;
+    const ServiceRoute& route = route_ ? *route_ : kNoRoute;
+    config_.shared->balancer->ExchangeStarted(*attached_, route);
   } else {
     config_.shared->balancer->ExchangeFinished(*attached_);
   }
