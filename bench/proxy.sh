@@ -9,7 +9,8 @@
 #   right after its anchor, so the host's drift between the two stays small.
 # Target: ours ≥ 1.2 × nginx req/s with p99 ≤ nginx's (on the 2-core box wrk, backend and proxy
 # share). Prints the anchor's key=value lines, then "proxy:" lines with per-run ratios to nginx
-# and their medians. Env: UKC_EMU (default build/bin/ukc-emu), SCRATCH, WRK_DURATION, ALT_THREADS.
+# and their medians (also scaled by the CPU steal each measurement saw), and the steal shares.
+# Env: UKC_EMU (default build/bin/ukc-emu), SCRATCH, WRK_DURATION, ALT_THREADS.
 # Needs: nginx, wrk, curl, openssl, python3 (apt-get install --no-install-recommends nginx wrk curl).
 set -euo pipefail
 RUNS=${1:-3}
@@ -96,15 +97,33 @@ grep -h '^proxy-bench:' "$SCRATCH/proxy-bench-default.log" "$SCRATCH/proxy-bench
 # The TLS ports present the CA's certificate for localhost/127.0.0.1: curl's body check verifies
 # it (wrk does not verify).
 export CURL_CA_BUNDLE="$CA_DIR/ca.pem"
-"$ROOT/bench/anchor/nginx-proxy-anchor.sh" "$RUNS" \
+# wrk runs through a wrapper that logs the CPU steal during each measurement (/proc/stat: time the
+# host gave this machine's vCPUs to others). On a shared host it moves req/s by ±15%, differently
+# for the two sides of a pair; the summary shows it and the ratios with req/s scaled by it.
+STEAL_LOG="$SCRATCH/results/steal-$(date +%Y%m%d-%H%M%S).log"
+mkdir -p "$SCRATCH/wrk-wrapper"
+cat >"$SCRATCH/wrk-wrapper/wrk" <<WRAPPER
+#!/usr/bin/env bash
+cpu() { read -r _ a b c d e f g h _ </proc/stat; echo "\$h \$((a + b + c + d + e + f + g + h))"; }
+read -r s0 t0 < <(cpu)
+"$(command -v wrk)" "\$@"
+rc=\$?
+read -r s1 t1 < <(cpu)
+echo "\${*: -1} \$((s1 - s0)) \$((t1 - t0))" >>"$STEAL_LOG"
+exit \$rc
+WRAPPER
+chmod +x "$SCRATCH/wrk-wrapper/wrk"
+: >"$STEAL_LOG"
+PATH="$SCRATCH/wrk-wrapper:$PATH" "$ROOT/bench/anchor/nginx-proxy-anchor.sh" "$RUNS" \
   http://127.0.0.1:18082/hello.txt https://127.0.0.1:18443/hello.txt \
   https://127.0.0.1:18445/hello.txt \
   http://127.0.0.1:18084/hello.txt https://127.0.0.1:18444/hello.txt | tee "$OUT"
 
 # proxy = nginx; proxy2/3 = ours (default threads) HTTP/TLS; proxy4 = nginx TLS;
 # proxy5/6 = ours (ALT_THREADS) HTTP/TLS. HTTP figures are compared with nginx, TLS ones with
-# nginx TLS.
-python3 - "$OUT" "$ALT_THREADS" <<'PY'
+# nginx TLS. "steal_adj" ratios compare req/s per CPU-second the host actually gave
+# (rps / (1 - steal share)); the plain ratios are the target's measure.
+python3 - "$OUT" "$ALT_THREADS" "$STEAL_LOG" <<'PY'
 import re, statistics, sys
 runs, cur = [], None
 for line in open(sys.argv[1]):
@@ -114,28 +133,45 @@ for line in open(sys.argv[1]):
     elif cur is not None and not line.startswith("summary"):
         for k, v in re.findall(r"(\w+)=([0-9.]+)", line):
             cur[k] = float(v)
+prefix_by_port = {"18080": "direct", "18081": "proxy", "18082": "proxy2", "18443": "proxy3",
+                  "18445": "proxy4", "18084": "proxy5", "18444": "proxy6"}
+steal, run = [], None  # steal[run][prefix] = share of CPU time stolen during that measurement
+for line in open(sys.argv[3]):
+    url, stolen, total = line.split()
+    prefix = prefix_by_port.get(url.split(":")[-1].split("/")[0])
+    if prefix == "direct":
+        steal.append({})
+    if prefix and steal and int(total) > 0:
+        steal[-1][prefix] = int(stolen) / int(total)
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
 alt = sys.argv[2]
 names = {"2": ("ours_http", ""), "3": ("ours_tls", "4"), "5": (f"ours_http_{alt}t", ""),
          "6": (f"ours_tls_{alt}t", "4")}
 for n, (name, anchor) in names.items():
-    ratios = [r[f"proxy{n}_rps"] / r[f"proxy{anchor}_rps"] for r in runs
-              if f"proxy{n}_rps" in r and f"proxy{anchor}_rps" in r]
-    p99 = [r[f"proxy{n}_p99_ms"] for r in runs if f"proxy{n}_p99_ms" in r]
-    rps = [r[f"proxy{n}_rps"] for r in runs if f"proxy{n}_rps" in r]
-    if not ratios:
+    ours, base = f"proxy{n}", f"proxy{anchor}"
+    pairs = [(i, r) for i, r in enumerate(runs) if f"{ours}_rps" in r and f"{base}_rps" in r]
+    if not pairs:
         continue
-    print(f"proxy: {name} rps_median={statistics.median(rps):.0f} "
-          f"vs_{'nginx_tls' if anchor else 'nginx'}_median={statistics.median(ratios):.3f} "
+    ratios = [r[f"{ours}_rps"] / r[f"{base}_rps"] for _, r in pairs]
+    adjusted = [x * (1 - steal[i][base]) / (1 - steal[i][ours]) for x, (i, _) in zip(ratios, pairs)
+                if i < len(steal) and ours in steal[i] and base in steal[i]]
+    print(f"proxy: {name} rps_median={med([r[f'{ours}_rps'] for _, r in pairs]):.0f} "
+          f"vs_{'nginx_tls' if anchor else 'nginx'}_median={med(ratios):.3f} "
           f"runs={','.join(f'{x:.3f}' for x in ratios)} "
-          f"p99_ms_median={statistics.median(p99):.2f}")
-nginx = [r["proxy_rps"] for r in runs if "proxy_rps" in r]
-np99 = [r["proxy_p99_ms"] for r in runs if "proxy_p99_ms" in r]
+          f"p99_ms_median={med([r[f'{ours}_p99_ms'] for _, r in pairs]):.2f} "
+          f"steal_adj_median={med(adjusted):.3f} "
+          f"steal_adj_runs={','.join(f'{x:.3f}' for x in adjusted)}")
+for prefix, name in (("proxy", "nginx"), ("proxy4", "nginx_tls")):
+    rps = [r[f"{prefix}_rps"] for r in runs if f"{prefix}_rps" in r]
+    if rps:
+        p99 = [r[f"{prefix}_p99_ms"] for r in runs if f"{prefix}_p99_ms" in r]
+        print(f"proxy: {name} rps_median={med(rps):.0f} p99_ms_median={med(p99):.2f}")
 direct = [r["direct_rps"] for r in runs if "direct_rps" in r]
-print(f"proxy: nginx rps_median={statistics.median(nginx):.0f} "
-      f"p99_ms_median={statistics.median(np99):.2f} direct_rps_median={statistics.median(direct):.0f}")
-tls = [r["proxy4_rps"] for r in runs if "proxy4_rps" in r]
-tls99 = [r["proxy4_p99_ms"] for r in runs if "proxy4_p99_ms" in r]
-if tls:
-    print(f"proxy: nginx_tls rps_median={statistics.median(tls):.0f} "
-          f"p99_ms_median={statistics.median(tls99):.2f}")
+print(f"proxy: direct rps_median={med(direct):.0f}")
+shares = {p: [s[p] * 100 for s in steal if p in s] for p in prefix_by_port.values()}
+print("proxy: steal_pct " + " ".join(f"{p}={','.join(f'{x:.0f}' for x in v)}"
+                                      for p, v in shares.items() if v))
 PY
