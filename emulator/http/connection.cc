@@ -69,6 +69,7 @@ Connection::~Connection() {
 
 void Connection::Run(const Server::Handler& handler) {
   while (keep_alive_ && !broken_) {
+    if (!AwaitRequest()) return;
     parser_.emplace();
     body_done_ = false;
     parser_->body_limit(
@@ -197,6 +198,23 @@ Status Connection::ReadSizedBody(uint64_t remaining, const Exchange::BodySink& s
     if (Status s = sink(chunk_.get(), static_cast<size_t>(n)); !s.ok()) return finish(s);
   }
   return Status::Ok();
+}
+
+bool Connection::AwaitRequest() {
+  if (buffer_.size() > 0) return true;  // pipelined: the next request is here already
+  auto deadline = std::chrono::steady_clock::now() + server_->idle_timeout_;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      Log(LogLevel::kDebug, server_->name_ + " " + peer_ + " idle: closing");
+      return false;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready > 0) return true;  // data, or an end/error the read reports
+    if (ready < 0 && errno != EINTR) return false;
+  }
 }
 
 void Connection::WaitUntil(short events) {

@@ -28,6 +28,9 @@ class Connection {
   bool WriteAll(const char* data, size_t size);
   // Waits (up to 1 s) for the socket to become readable (POLLIN) or writable (POLLOUT).
   void WaitUntil(short events);
+  // Waits up to the server's idle timeout for the next request's first bytes; false when none
+  // came (or nothing is buffered and the wait failed).
+  bool AwaitRequest();
   void SendContinueIfExpected();
   Status ReadBodyChunks(const Exchange::BodySink& sink);
   Status ReadSizedBody(uint64_t remaining, const Exchange::BodySink& sink);

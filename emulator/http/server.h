@@ -1,9 +1,12 @@
 // A small HTTP/1.1 server on Boost.Beast: one acceptor thread, one thread per connection
-// (blocking I/O), keep-alive, streamed request bodies. Stop() closes the listener and every open
-// connection, so handlers blocked reading a body see an error, then waits for them to finish.
+// (blocking I/O), keep-alive, streamed request bodies. A connection that sends nothing for the
+// idle timeout (default 60 s) between requests is closed, and its thread ends. Stop() closes the
+// listener and every open connection, so handlers blocked reading a body see an error, then
+// waits for them to finish.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -31,6 +34,8 @@ class Server {
   Status Listen(const std::string& address);
   // "host:port" actually bound.
   std::string address() const { return address_; }
+  // How long a connection may wait for its next request; set before Start().
+  void SetIdleTimeout(std::chrono::milliseconds timeout) { idle_timeout_ = timeout; }
   void Start();
   void Stop();
 
@@ -43,6 +48,7 @@ class Server {
   std::string name_;
   Handler handler_;
   std::string address_;
+  std::chrono::milliseconds idle_timeout_{60000};
   int listen_fd_ = -1;
   std::thread accept_thread_;
   std::atomic<bool> stopping_{false};
