@@ -24,7 +24,8 @@ bool SameBackends(const std::vector<proxy::Backend>& a, const std::vector<proxy:
 
 bool SameRoute(const proxy::ServiceRoute& a, const proxy::ServiceRoute& b) {
   if (a.fqdns != b.fqdns || a.scale_to_zero != b.scale_to_zero || a.standby != b.standby ||
-      a.soft_limit != b.soft_limit || a.ports.size() != b.ports.size()) {
+      a.soft_limit != b.soft_limit || a.hard_limit != b.hard_limit ||
+      a.ports.size() != b.ports.size()) {
     return false;
   }
   for (size_t i = 0; i < a.ports.size(); ++i) {
@@ -92,6 +93,7 @@ proxy::ServiceRoute InstanceController::RouteLocked(const api::ServiceGroup& gro
   for (const auto& d : group.domains) route.fqdns.push_back(d.fqdn);
   route.ports = group.services;
   route.soft_limit = group.soft_limit;
+  route.hard_limit = group.hard_limit;
   for (const auto& member : group.instances) {
     auto it = records_.find(member.uuid);
     if (it == records_.end()) continue;

@@ -197,7 +197,8 @@ void ClientSession<Stream>::AttachAndForward() {
   // Same route as when last checked, with a single backend: nothing to rebalance, no lock taken.
   bool unchanged = route_->backends.size() == 1 && attached_generation_ == route_generation_;
   if (attached_ && upstream_.is_open() &&
-      (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_))) {
+      (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_)) &&
+      !shared->balancer->AtHardLimit(attached_->instance_uuid, *route_)) {
     attached_generation_ = route_generation_;
     upstream_used_ = true;
     return ForwardHead();
@@ -218,6 +219,11 @@ void ClientSession<Stream>::AttachAndForward() {
         }
         if (outcome == UpstreamConnect::Outcome::kFailed) {
           return self->SendError(502, "no instance of the service answered\n");
+        }
+        if (outcome == UpstreamConnect::Outcome::kFull) {
+          return self->SendError(503, "every instance of the service is at its hard limit of " +
+                                          std::to_string(self->route_->hard_limit) +
+                                          " requests in flight\n");
         }
         self->ForwardHead();
       });

@@ -56,7 +56,7 @@ std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int 
       int host_port;
       auto dead_after = include_dead ? std::chrono::steady_clock::time_point::max() : now;
       if (!Eligible(b, destination_port, dead_after, &host_port) ||
-          exclude.count(b.instance_uuid)) {
+          exclude.count(b.instance_uuid) || FullLocked(b.instance_uuid, route)) {
         continue;
       }
       auto it = connections_.find(b.instance_uuid);
@@ -130,6 +130,30 @@ void LoadBalancer::ExchangeFinished(const BackendPick& pick) {
     if (it != exchanges_.end() && it->second > 0) it->second--;
   }
   if (events_ != nullptr) events_->ExchangeFinished(pick.instance_uuid);
+}
+
+bool LoadBalancer::FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const {
+  if (route.hard_limit <= 0) return false;
+  auto it = exchanges_.find(instance_uuid);
+  return it != exchanges_.end() && it->second >= route.hard_limit;
+}
+
+bool LoadBalancer::AtHardLimit(const std::string& instance_uuid, const ServiceRoute& route) const {
+  if (route.hard_limit <= 0) return false;
+  std::lock_guard lock(mu_);
+  return FullLocked(instance_uuid, route);
+}
+
+bool LoadBalancer::AllAtHardLimit(const ServiceRoute& route) const {
+  if (route.hard_limit <= 0) return false;
+  std::lock_guard lock(mu_);
+  bool any = false;
+  for (const auto& b : route.backends) {
+    if (!b.running) continue;
+    if (!FullLocked(b.instance_uuid, route)) return false;
+    any = true;
+  }
+  return any;
 }
 
 int LoadBalancer::Exchanges(const std::string& instance_uuid) const {

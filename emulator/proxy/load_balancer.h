@@ -26,8 +26,8 @@ class LoadBalancer {
   LoadBalancer(RouteEvents* events, std::chrono::milliseconds dead_skip);
 
   // Reserves the running backend of `route` with the fewest connections that serves
-  // `destination_port` and is not in `exclude`; ties rotate. Backends marked dead are taken only
-  // when no other one is left.
+  // `destination_port`, is not in `exclude` and is below the route's hard limit of exchanges;
+  // ties rotate. Backends marked dead are taken only when no other one is left.
   std::optional<BackendPick> Reserve(const ServiceRoute& route, int destination_port,
                                      const std::set<std::string>& exclude);
   void Unreserve(const BackendPick& pick);  // the connect failed: no events
@@ -39,6 +39,10 @@ class LoadBalancer {
   void ExchangeStarted(const BackendPick& pick, const ServiceRoute& route);
   void ExchangeFinished(const BackendPick& pick);
   int Exchanges(const std::string& instance_uuid) const;
+  // Whether `instance_uuid` has route.hard_limit exchanges in flight (never when it is 0).
+  bool AtHardLimit(const std::string& instance_uuid, const ServiceRoute& route) const;
+  // Whether every running backend of `route` is at its hard limit (false when none runs).
+  bool AllAtHardLimit(const ServiceRoute& route) const;
   // True when the attached `pick` is still a running backend of `route` and no other backend has
   // fewer connections than it would have without this one (the connection may stay).
   bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick);
@@ -46,6 +50,7 @@ class LoadBalancer {
   int Connections(const std::string& instance_uuid) const;
 
  private:
+  bool FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const;
   bool Eligible(const Backend& b, int destination_port, std::chrono::steady_clock::time_point now,
                 int* host_port) const;
 

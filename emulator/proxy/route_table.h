@@ -35,6 +35,7 @@ struct ServiceRoute {
   bool scale_to_zero = false;           // a connection may wake a standby backend
   int standby = 0;     // members in standby that RouteEvents::WakeAnother can start
   int soft_limit = 0;  // exchanges per instance beyond which another one is woken (0: never)
+  int hard_limit = 0;  // exchanges per instance never exceeded (0: no limit)
 };
 
 // Callbacks from the proxy into the controller. Called from proxy threads; must not block

@@ -27,6 +27,7 @@ UpstreamConnect::UpstreamConnect(const ProxyShared* shared, tcp::socket* socket,
 void UpstreamConnect::Next() {
   std::optional<BackendPick> pick = shared_->balancer->Reserve(route_, destination_port_, failed_);
   if (!pick) {
+    if (shared_->balancer->AllAtHardLimit(route_)) return Finish(Outcome::kFull);
     if (!failed_.empty()) return Finish(Outcome::kFailed);
     if (HasRunningBackend(route_) || !route_.scale_to_zero || woken_) {
       // Running backends that are all marked dead count as failed, not as absent.

@@ -28,7 +28,8 @@ struct ProxyShared {
 
 class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
  public:
-  enum class Outcome { kConnected, kUnavailable, kFailed };  // ok / 503 / 502
+  // ok / 503 none running / 502 none answered / 503 every running one at its hard limit
+  enum class Outcome { kConnected, kUnavailable, kFailed, kFull };
   // The route as the attempt ended with it (after a wake: the woken instance running).
   using Done = std::function<void(Outcome, const BackendPick&, const ServiceRoute&)>;
 

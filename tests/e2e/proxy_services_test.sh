@@ -274,6 +274,25 @@ check "a standby instance can be stopped for good" bash -c \
      http://$API/v1/instances/stop -d '[{\"name\":\"keeper\"}]' | jq -r '.status') == success ]]"
 check "keeper stopped" wait_state keeper stopped 20
 
+# The hard limit: never exceeded — with the one instance at hard_limit 1 busy, a second
+# concurrent request gets a clear 503 (not queued) while the first is answered.
+api POST /instances '{"name":"capped","image":"local/httpc:latest","memory_mb":128,"autostart":true,
+  "service_group":{"services":[{"port":443,"destination_port":8080,"handlers":["http","tls"]}],
+  "hard_limit":1}}' >"$W/capped.json"
+capped_fq=$(field capped 'service_group.domains[0].fqdn')
+capped_ready() { wait_state capped running 60 && wait_https_200 "$capped_fq"; }
+check "capped (hard_limit 1) runs and answers" capped_ready
+curl -s -m 30 --cacert "$UKC_CA" --resolve "$capped_fq:$PROXY_TLS:127.0.0.1" -o /dev/null \
+  -w '%{http_code}' "https://$capped_fq:$PROXY_TLS/slow" >"$W/capped-first" &
+capped_pid=$!
+sleep 0.5
+capped_second=$(https "$capped_fq" -w ' %{http_code}')
+wait "$capped_pid"
+expect_eq "capped: the request in flight is answered" 200 "$(cat "$W/capped-first")"
+check "capped: the request beyond the hard limit gets 503 ($capped_second)" \
+  grep -q 'hard limit of 1 requests in flight 503$' <<<"$(tr -d '\n' <<<"$capped_second")"
+api DELETE /instances/capped >/dev/null
+
 for m in $(pair_members | awk '{print $1}'); do api DELETE "/instances/$m" >/dev/null; done
 api DELETE /instances '[{"name":"web"},{"name":"lazy"},{"name":"keeper"},{"name":"dozer"},{"name":"'"$REPLICA"'"}]' >/dev/null
 ukc_finish

@@ -138,5 +138,35 @@ TEST_CASE("proxy: least connections with dead backends skipped") {
   CHECK_FALSE(lb.ShouldKeep(route, 8080, {"c", 1003}));
 }
 
+TEST_CASE("proxy: the hard limit caps exchanges per instance") {
+  LoadBalancer lb(nullptr, std::chrono::milliseconds(200));
+  ServiceRoute route;
+  route.ports = {{443, 8080, {"http", "tls"}}};
+  route.backends = {{"a", {{8080, 1001}}, true}, {"b", {{8080, 1002}}, true}};
+  route.hard_limit = 2;
+  BackendPick a{"a", 1001}, b{"b", 1002};
+  lb.ExchangeStarted(a, route);
+  CHECK_FALSE(lb.AtHardLimit("a", route));
+  lb.ExchangeStarted(a, route);
+  CHECK(lb.AtHardLimit("a", route));
+  CHECK_FALSE(lb.AllAtHardLimit(route));
+  for (int i = 0; i < 4; i++) CHECK(lb.Reserve(route, 8080, {})->instance_uuid == "b");
+  lb.ExchangeStarted(b, route);
+  lb.ExchangeStarted(b, route);
+  CHECK(lb.AllAtHardLimit(route));
+  CHECK_FALSE(lb.Reserve(route, 8080, {}));
+  lb.ExchangeFinished(a);
+  CHECK_FALSE(lb.AllAtHardLimit(route));
+  CHECK(lb.Reserve(route, 8080, {})->instance_uuid == "a");
+  route.hard_limit = 0;  // no limit
+  lb.ExchangeStarted(a, route);
+  lb.ExchangeStarted(a, route);
+  CHECK_FALSE(lb.AtHardLimit("a", route));
+  CHECK_FALSE(lb.AllAtHardLimit(route));
+  route.backends[0].running = route.backends[1].running = false;
+  route.hard_limit = 1;
+  CHECK_FALSE(lb.AllAtHardLimit(route));  // none running: not "full" (a wake may help)
+}
+
 }  // namespace
 }  // namespace ukc::proxy

@@ -3,6 +3,7 @@
 // connections, fail-over, Upgrade passthrough, raw TCP and scale-to-zero wake.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -90,6 +91,44 @@ TEST_CASE("proxy: the client's connection outlives a backend that closes after a
   old->Write("GET /k HTTP/1.0\r\nHost: " + kHost + "\r\n\r\n");  // no keep-alive asked
   CHECK(old->ReadResponse().status == 200);
   CHECK(old->ClosedByPeer());
+}
+
+TEST_CASE("proxy: a request beyond every instance's hard limit gets 503, the others go on") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()});
+  route.hard_limit = 2;
+  f.table.Put(route);
+  std::vector<std::thread> slow;
+  std::atomic<int> ok{0};
+  for (int k = 0; k < 2; k++) {
+    slow.emplace_back([&] {
+      auto c = Client::Plain(f.proxy->http_port());
+      REQUIRE(c);
+      c->Write("GET /slow HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+      if (c->ReadResponse().status == 200) ok++;
+    });
+  }
+  for (int n = 0; n < 100 && f.proxy->balancer().Exchanges("g1-i0") < 2; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(f.proxy->balancer().Exchanges("g1-i0") == 2);
+  auto r = Get(f.proxy->http_port(), kHost, "/third");
+  CHECK(r.status == 503);
+  CHECK(r.body.find("hard limit of 2") != std::string::npos);
+  for (auto& t : slow) t.join();
+  CHECK(ok.load() == 2);
+  for (int n = 0; n < 100 && f.proxy->balancer().Exchanges("g1-i0") > 0; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Below the limit again: served, on a new connection as on a kept-alive one.
+  CHECK(Get(f.proxy->http_port(), kHost, "/after").status == 200);
+  auto c = Client::Plain(f.proxy->http_port());
+  REQUIRE(c);
+  for (int i = 0; i < 3; i++) {
+    c->Write("GET /k HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    CHECK(c->ReadResponse().status == 200);
+  }
 }
 
 TEST_CASE("proxy: exchanges beyond the soft limit wake another standby member") {
