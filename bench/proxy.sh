@@ -9,16 +9,17 @@
 #   right after its anchor, so the host's drift between the two stays small.
 # Target: ours ≥ 1.2 × nginx req/s with p99 ≤ nginx's (on the 2-core box wrk, backend and proxy
 # share). Prints the anchor's key=value lines, then "proxy:" lines with per-run ratios to nginx
-# and their medians (also scaled by the CPU steal each measurement saw), and the steal shares.
+# and their medians (also scaled by the CPU steal each measurement saw), the CPU time each server
+# spent per request (the processes listening on its port, from /proc), and the steal shares.
 # Env: UKC_EMU (default build/bin/ukc-emu), SCRATCH, WRK_DURATION, ALT_THREADS.
-# Needs: nginx, wrk, curl, openssl, python3 (apt-get install --no-install-recommends nginx wrk curl).
+# Needs: nginx, wrk, curl, openssl, python3, ss (apt-get install --no-install-recommends nginx wrk curl iproute2).
 set -euo pipefail
 RUNS=${1:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UKC_EMU=${UKC_EMU:-$ROOT/build/bin/ukc-emu}
 export SCRATCH=${SCRATCH:-${TMPDIR:-/tmp}/ukc-bench}
 export BACKEND_ADDR=127.0.0.1:18080 PROXY_ADDR=127.0.0.1:18081
-for tool in nginx wrk curl openssl python3; do
+for tool in nginx wrk curl openssl python3 ss; do
   command -v "$tool" >/dev/null || { echo "proxy.sh: needs $tool" >&2; exit 2; }
 done
 [[ -x "$UKC_EMU" ]] || { echo "proxy.sh: no $UKC_EMU (build it, or set UKC_EMU)" >&2; exit 2; }
@@ -105,11 +106,23 @@ mkdir -p "$SCRATCH/wrk-wrapper"
 cat >"$SCRATCH/wrk-wrapper/wrk" <<WRAPPER
 #!/usr/bin/env bash
 cpu() { read -r _ a b c d e f g h _ </proc/stat; echo "\$h \$((a + b + c + d + e + f + g + h))"; }
+server_ticks() {  # CPU ticks used so far by the processes listening on port \$1
+  local pid sum=0
+  for pid in \$(ss -Hltnp "sport = :\$1" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+    sum=\$((sum + \$(sed 's/.*) //' /proc/\$pid/stat | awk '{print \$12 + \$13}')))
+  done
+  echo \$sum
+}
+url=\${*: -1}
+port=\${url##*:}
+port=\${port%%/*}
 read -r s0 t0 < <(cpu)
+p0=\$(server_ticks "\$port")
 "$(command -v wrk)" "\$@"
 rc=\$?
 read -r s1 t1 < <(cpu)
-echo "\${*: -1} \$((s1 - s0)) \$((t1 - t0))" >>"$STEAL_LOG"
+p1=\$(server_ticks "\$port")
+echo "\$url \$((s1 - s0)) \$((t1 - t0)) \$((p1 - p0))" >>"$STEAL_LOG"
 exit \$rc
 WRAPPER
 chmod +x "$SCRATCH/wrk-wrapper/wrk"
@@ -124,7 +137,7 @@ PATH="$SCRATCH/wrk-wrapper:$PATH" "$ROOT/bench/anchor/nginx-proxy-anchor.sh" "$R
 # nginx TLS. "steal_adj" ratios compare req/s per CPU-second the host actually gave
 # (rps / (1 - steal share)); the plain ratios are the target's measure.
 python3 - "$OUT" "$ALT_THREADS" "$STEAL_LOG" <<'PY'
-import re, statistics, sys
+import os, re, statistics, sys
 runs, cur = [], None
 for line in open(sys.argv[1]):
     if line.startswith("# run"):
@@ -135,14 +148,18 @@ for line in open(sys.argv[1]):
             cur[k] = float(v)
 prefix_by_port = {"18080": "direct", "18081": "proxy", "18082": "proxy2", "18443": "proxy3",
                   "18445": "proxy4", "18084": "proxy5", "18444": "proxy6"}
-steal, run = [], None  # steal[run][prefix] = share of CPU time stolen during that measurement
+# steal[run][prefix]: share of CPU time stolen during that measurement; ticks[run][prefix]: CPU
+# ticks the server under test (the processes listening on its port) used meanwhile.
+steal, ticks = [], []
 for line in open(sys.argv[3]):
-    url, stolen, total = line.split()
+    url, stolen, total, used = line.split()
     prefix = prefix_by_port.get(url.split(":")[-1].split("/")[0])
     if prefix == "direct":
         steal.append({})
+        ticks.append({})
     if prefix and steal and int(total) > 0:
         steal[-1][prefix] = int(stolen) / int(total)
+        ticks[-1][prefix] = int(used)
 
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
@@ -171,6 +188,16 @@ for prefix, name in (("proxy", "nginx"), ("proxy4", "nginx_tls")):
         print(f"proxy: {name} rps_median={med(rps):.0f} p99_ms_median={med(p99):.2f}")
 direct = [r["direct_rps"] for r in runs if "direct_rps" in r]
 print(f"proxy: direct rps_median={med(direct):.0f}")
+tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
+cpu = {}  # µs of the server's CPU per request, per prefix
+for i, r in enumerate(runs):
+    for p in prefix_by_port.values():
+        if i < len(ticks) and p in ticks[i] and r.get(f"{p}_requests"):
+            cpu.setdefault(p, []).append(ticks[i][p] * tick_us / r[f"{p}_requests"])
+label = {"direct": "backend_direct", "proxy": "nginx", "proxy2": "ours_http", "proxy3": "ours_tls",
+         "proxy4": "nginx_tls", "proxy5": f"ours_http_{alt}t", "proxy6": f"ours_tls_{alt}t"}
+print("proxy: cpu_us_per_request_median " +
+      " ".join(f"{label[p]}={med(v):.1f}" for p, v in cpu.items()))
 shares = {p: [s[p] * 100 for s in steal if p in s] for p in prefix_by_port.values()}
 print("proxy: steal_pct " + " ".join(f"{p}={','.join(f'{x:.0f}' for x in v)}"
                                       for p, v in shares.items() if v))
