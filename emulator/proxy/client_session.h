@@ -43,8 +43,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
         client_(std::forward<Args>(stream_args)...),
         upstream_(client_.get_executor()),
         watchdog_(client_.get_executor()),
-        cbuf_(16 * 1024, kMaxHeadSize),
-        ubuf_(16 * 1024, kMaxHeadSize) {}
+        cbuf_(size_t{16} * 1024, kMaxHeadSize),
+        ubuf_(size_t{16} * 1024, kMaxHeadSize) {}
   ~ClientSession();
 
   void Start();

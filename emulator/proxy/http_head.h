@@ -11,7 +11,7 @@
 
 namespace ukc::proxy {
 
-inline constexpr size_t kMaxHeadSize = 64 * 1024;
+inline constexpr size_t kMaxHeadSize = size_t{64} * 1024;
 
 enum class ParseResult { kIncomplete, kOk, kBad, kTooLarge };
 

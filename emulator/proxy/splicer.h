@@ -32,7 +32,7 @@ class Splicer : public std::enable_shared_from_this<Splicer<Client>> {
   }
 
  private:
-  static constexpr size_t kChunk = 16 * 1024;
+  static constexpr size_t kChunk = size_t{16} * 1024;
   struct Direction {
     std::string pending;
     std::unique_ptr<char[]> buf{new char[kChunk]};

@@ -36,7 +36,7 @@ void UpstreamConnect::Next() {
     woken_ = true;
     auto self = shared_from_this();
     shared_->waker->Wake(route_.group_uuid, socket_->get_executor(),
-                         [self](Status status, const ServiceRoute& route) {
+                         [self](const Status& status, const ServiceRoute& route) {
                            if (!status.ok()) {
                              Log(LogLevel::kWarn, "proxy: wake " + self->route_.group_name + ": " +
                                                       status.message());
