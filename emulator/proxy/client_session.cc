@@ -194,7 +194,8 @@ template <class Stream>
 void ClientSession<Stream>::AttachAndForward() {
   const ProxyShared* shared = config_.shared;
   int destination = DestinationPort(*route_, config_.published_port);
-  // Same route as when last checked, with a single backend: nothing to rebalance, no lock taken.
+  // Same route as when last checked, with a single backend: nothing to rebalance (the hard limit,
+  // when the route has one, is still checked).
   bool unchanged = route_->backends.size() == 1 && attached_generation_ == route_generation_;
   if (attached_ && upstream_.is_open() &&
       (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_)) &&

@@ -99,17 +99,10 @@ void LoadBalancer::ExchangeStarted(const BackendPick& pick, const ServiceRoute& 
   {
     std::lock_guard lock(mu_);
     // Saturated when this exchange finds every running backend at its soft limit already.
-    if (route.standby > 0 && route.soft_limit > 0) {
-      bool saturated = HasRunningBackend(route);
-      for (const auto& b : route.backends) {
-        auto it = exchanges_.find(b.instance_uuid);
-        if (b.running && (it == exchanges_.end() || it->second < route.soft_limit)) {
-          saturated = false;
-        }
-      }
+    if (route.standby > 0 && route.soft_limit > 0 && AllRunningAtLocked(route, route.soft_limit)) {
       auto now = std::chrono::steady_clock::now();
       auto& last = woke_[route.group_uuid];
-      if (saturated && now - last >= std::chrono::milliseconds(50)) {
+      if (now - last >= std::chrono::milliseconds(50)) {
         last = now;
         wake = true;
       }
@@ -132,10 +125,23 @@ void LoadBalancer::ExchangeFinished(const BackendPick& pick) {
   if (events_ != nullptr) events_->ExchangeFinished(pick.instance_uuid);
 }
 
-bool LoadBalancer::FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const {
-  if (route.hard_limit <= 0) return false;
+int LoadBalancer::ExchangesLocked(const std::string& instance_uuid) const {
   auto it = exchanges_.find(instance_uuid);
-  return it != exchanges_.end() && it->second >= route.hard_limit;
+  return it == exchanges_.end() ? 0 : it->second;
+}
+
+bool LoadBalancer::AllRunningAtLocked(const ServiceRoute& route, int limit) const {
+  bool any = false;
+  for (const auto& b : route.backends) {
+    if (!b.running) continue;
+    if (ExchangesLocked(b.instance_uuid) < limit) return false;
+    any = true;
+  }
+  return any;
+}
+
+bool LoadBalancer::FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const {
+  return route.hard_limit > 0 && ExchangesLocked(instance_uuid) >= route.hard_limit;
 }
 
 bool LoadBalancer::AtHardLimit(const std::string& instance_uuid, const ServiceRoute& route) const {
@@ -147,19 +153,12 @@ bool LoadBalancer::AtHardLimit(const std::string& instance_uuid, const ServiceRo
 bool LoadBalancer::AllAtHardLimit(const ServiceRoute& route) const {
   if (route.hard_limit <= 0) return false;
   std::lock_guard lock(mu_);
-  bool any = false;
-  for (const auto& b : route.backends) {
-    if (!b.running) continue;
-    if (!FullLocked(b.instance_uuid, route)) return false;
-    any = true;
-  }
-  return any;
+  return AllRunningAtLocked(route, route.hard_limit);
 }
 
 int LoadBalancer::Exchanges(const std::string& instance_uuid) const {
   std::lock_guard lock(mu_);
-  auto it = exchanges_.find(instance_uuid);
-  return it == exchanges_.end() ? 0 : it->second;
+  return ExchangesLocked(instance_uuid);
 }
 
 bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,

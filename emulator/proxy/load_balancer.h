@@ -50,6 +50,9 @@ class LoadBalancer {
   int Connections(const std::string& instance_uuid) const;
 
  private:
+  int ExchangesLocked(const std::string& instance_uuid) const;
+  // Whether `route` has a running backend and each has at least `limit` exchanges.
+  bool AllRunningAtLocked(const ServiceRoute& route, int limit) const;
   bool FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const;
   bool Eligible(const Backend& b, int destination_port, std::chrono::steady_clock::time_point now,
                 int* host_port) const;
