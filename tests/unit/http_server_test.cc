@@ -61,6 +61,18 @@ long MillisUntilClosed(int fd) {
   return -1;
 }
 
+// The server (idle timeout 400 ms) closes `fd` after about that long, not at once nor never.
+void CheckClosedByIdleTimeout(int fd) {
+  long closed_after = MillisUntilClosed(fd);
+  CHECK(closed_after >= 300);
+  CHECK(closed_after < 2000);
+  ::close(fd);
+}
+
+bool SendAll(int fd, const std::string& data) {
+  return ::send(fd, data.data(), data.size(), 0) == static_cast<ssize_t>(data.size());
+}
+
 const std::string kGet = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
 
 }  // namespace
@@ -74,7 +86,7 @@ TEST_CASE("http server: keep-alive connections stay while used, close once idle"
   SUBCASE("requests spaced below the timeout share one connection") {
     int fd = Connect(server.address());
     for (int i = 0; i < 4; i++) {
-      REQUIRE(::send(fd, kGet.data(), kGet.size(), 0) == static_cast<ssize_t>(kGet.size()));
+      REQUIRE(SendAll(fd, kGet));
       std::string reply = ReadUntil(fd, "pong");
       CHECK(reply.rfind("HTTP/1.1 200", 0) == 0);
       CHECK(reply.find("pong") != std::string::npos);
@@ -85,28 +97,20 @@ TEST_CASE("http server: keep-alive connections stay while used, close once idle"
 
   SUBCASE("an idle keep-alive connection is closed after the timeout") {
     int fd = Connect(server.address());
-    REQUIRE(::send(fd, kGet.data(), kGet.size(), 0) == static_cast<ssize_t>(kGet.size()));
+    REQUIRE(SendAll(fd, kGet));
     CHECK(ReadUntil(fd, "pong").find("pong") != std::string::npos);
-    long closed_after = MillisUntilClosed(fd);
-    CHECK(closed_after >= 300);
-    CHECK(closed_after < 2000);
-    ::close(fd);
+    CheckClosedByIdleTimeout(fd);
   }
 
   SUBCASE("a connection that never sends a request is closed too") {
-    int fd = Connect(server.address());
-    long closed_after = MillisUntilClosed(fd);
-    CHECK(closed_after >= 300);
-    CHECK(closed_after < 2000);
-    ::close(fd);
+    CheckClosedByIdleTimeout(Connect(server.address()));
   }
 
   SUBCASE("a request split across the timeout's start is still answered") {
     int fd = Connect(server.address());
-    std::string first = kGet.substr(0, 10), rest = kGet.substr(10);
-    REQUIRE(::send(fd, first.data(), first.size(), 0) == static_cast<ssize_t>(first.size()));
+    REQUIRE(SendAll(fd, kGet.substr(0, 10)));
     std::this_thread::sleep_for(100ms);
-    REQUIRE(::send(fd, rest.data(), rest.size(), 0) == static_cast<ssize_t>(rest.size()));
+    REQUIRE(SendAll(fd, kGet.substr(10)));
     CHECK(ReadUntil(fd, "pong").find("pong") != std::string::npos);
     ::close(fd);
   }
