@@ -93,10 +93,34 @@ void ClientSession<Stream>::OnResponseHead() {
   // client's goes on (the next request gets a new backend connection), so the head goes out
   // without the backend's Connection/Keep-Alive fields.
   client_keep_alive_ = keep_alive_ && resp_body_.kind() != BodyFramer::Kind::kUntilClose;
+  if (AwaitingRestOfSmallResponse()) return;
   resp_head_out_.clear();
   if (client_keep_alive_ && !response_keep_alive_) RewriteResponseHead();
   response_started_ = true;
   ForwardResponseBody(resp_.head_size);
+}
+
+// Backends often write the head and a small body separately (nginx: writev, then sendfile). As
+// nginx does (postpone_output), a response of up to kWholeResponseLimit bytes framed by
+// Content-Length goes out whole, in one write: the head alone would cost the client a wakeup and
+// an ACK more. Reads on until it is complete, then parses the head again (the buffer may move).
+template <class Stream>
+bool ClientSession<Stream>::AwaitingRestOfSmallResponse() {
+  constexpr uint64_t kWholeResponseLimit = 16 * 1024;
+  if (resp_body_.kind() != BodyFramer::Kind::kLength) return false;
+  uint64_t whole = resp_.head_size + resp_.content_length;
+  if (whole > kWholeResponseLimit || ubuf_.size() >= whole) return false;
+  auto self = this->shared_from_this();
+  upstream_.async_read_some(ubuf_.PrepareRead(),
+                            [self](const boost::system::error_code& ec, size_t n) {
+                              if (self->closed_) return;
+                              if (ec) return self->BadGateway("the instance closed the connection"
+                                                              " in the middle of a response\n");
+                              self->progress_++;
+                              self->ubuf_.Commit(n);
+                              self->ReadResponse();
+                            });
+  return true;
 }
 
 template <class Stream>

@@ -62,6 +62,43 @@ TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
   CHECK(f.events.closed("g1-i0") == 1);
 }
 
+TEST_CASE("proxy: a small response goes out whole, a large one streams, a cut one is a 502") {
+  TestBackend backend("b0");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  auto c = Client::Plain(f.proxy->http_port());
+  REQUIRE(c);
+  // The backend sends the head 300 ms before the 10-byte body: the client's first read has both.
+  c->Write("GET /split HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  std::string first = c->ReadSome();
+  CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(first.size() >= 10);
+  CHECK(first.substr(first.size() - 10) == "split body");
+
+  // Beyond 16 KiB the head is not held back: it arrives before the body is sent.
+  c->Write("GET /split-big HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  first = c->ReadSome();
+  CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(first.find("\r\n\r\n") == first.size() - 4);
+  std::string body;
+  while (body.size() < 20000) {
+    std::string more = c->ReadSome();
+    if (more.empty()) break;
+    body += more;
+  }
+  CHECK(body == std::string(20000, 'x'));
+  c->Write("GET /k HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  CHECK(c->ReadResponse().status == 200);
+
+  // The backend ends the connection 3 bytes into a held response: nothing went out yet, so 502.
+  auto cut = Client::Plain(f.proxy->http_port());
+  REQUIRE(cut);
+  cut->Write("GET /cut HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  auto r = cut->ReadResponse();
+  CHECK(r.status == 502);
+  CHECK(r.body == "the instance closed the connection in the middle of a response\n");
+}
+
 TEST_CASE("proxy: the client's connection outlives a backend that closes after a response") {
   TestBackend backend("b0");
   ProxyFixture f;

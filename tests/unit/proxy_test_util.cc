@@ -183,6 +183,15 @@ void TestBackend::Serve(int fd) {
       SendAll(fd, "0\r\nX-Trailer: yes\r\n\r\n");
       continue;
     }
+    if (target == "/split" || target == "/split-big" || target == "/cut") {
+      // The head, a pause, then the body (/cut: 3 bytes of it, then the connection ends).
+      std::string out = target == "/split-big" ? std::string(20000, 'x') : "split body";
+      SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(out.size()) + "\r\n\r\n");
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      if (target == "/cut") return (void)SendAll(fd, out.substr(0, 3));
+      SendAll(fd, out);
+      continue;
+    }
     std::string text = "name=" + name_ + ";path=" + target + ";xff=" + headers["x-forwarded-for"] +
                        ";proto=" + headers["x-forwarded-proto"] +
                        ";xhost=" + headers["x-forwarded-host"] + ";body=" + body;
