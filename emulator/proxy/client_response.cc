@@ -37,6 +37,8 @@ const char* Reason(int status) {
   }
 }
 
+const char kCutResponse[] = "the instance closed the connection in the middle of a response\n";
+
 // The TCP socket under a client stream (drained raw once the reply is out).
 tcp::socket& RawSocket(tcp::socket& s) { return s; }
 tcp::socket& RawSocket(SslStream& s) { return s.next_layer(); }
@@ -114,8 +116,7 @@ bool ClientSession<Stream>::AwaitingRestOfSmallResponse() {
   upstream_.async_read_some(ubuf_.PrepareRead(),
                             [self](const boost::system::error_code& ec, size_t n) {
                               if (self->closed_) return;
-                              if (ec) return self->BadGateway("the instance closed the connection"
-                                                              " in the middle of a response\n");
+                              if (ec) return self->BadGateway(kCutResponse);
                               self->progress_++;
                               self->ubuf_.Commit(n);
                               self->ReadResponse();
