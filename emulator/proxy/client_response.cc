@@ -108,8 +108,9 @@ void ClientSession<Stream>::OnResponseHead() {
 // an ACK more. Reads on until it is complete, then parses the head again (the buffer may move).
 template <class Stream>
 bool ClientSession<Stream>::AwaitingRestOfSmallResponse() {
-  constexpr uint64_t kWholeResponseLimit = 16 * 1024;
+  constexpr uint64_t kWholeResponseLimit = uint64_t{16} * 1024;
   if (resp_body_.kind() != BodyFramer::Kind::kLength) return false;
+  if (resp_.content_length > kWholeResponseLimit) return false;
   uint64_t whole = resp_.head_size + resp_.content_length;
   if (whole > kWholeResponseLimit || ubuf_.size() >= whole) return false;
   auto self = this->shared_from_this();
@@ -183,7 +184,8 @@ void ClientSession<Stream>::OnResponseDone() {
   ubuf_.Consume(ubuf_.size());  // nothing may follow a response unasked
   response_done_ = true;
   MarkExchange(false);
-  if (!response_keep_alive_ || !keep_alive_) Detach();
+  // Reused later only when the backend keeps it and has the whole request.
+  if (!response_keep_alive_ || !request_sent_) Detach();
   if (!request_sent_) {  // answered before the whole request body arrived
     keep_alive_ = false;
     return;  // OnRequestSent() ends the exchange
@@ -296,6 +298,19 @@ void ClientSession<Stream>::Detach() {
   upstream_.close(ignored);
   ubuf_.Consume(ubuf_.size());
   upstream_used_ = false;
+  upstream_idle_ = false;
+}
+
+template <class Stream>
+void ClientSession<Stream>::LeaveUpstream() {
+  if (!upstream_idle_ || !attached_ || !upstream_.is_open() || config_.pool == nullptr) {
+    return Detach();
+  }
+  BackendPick pick = std::move(*attached_);
+  attached_.reset();
+  config_.shared->balancer->Release(pick);
+  config_.pool->Park(pick, std::move(upstream_));
+  upstream_used_ = upstream_idle_ = false;
 }
 
 template <class Stream>
@@ -305,14 +320,14 @@ void ClientSession<Stream>::CloseAll() {
   watchdog_.cancel();
   boost::system::error_code ignored;
   client_.lowest_layer().close(ignored);
-  Detach();
+  LeaveUpstream();
 }
 
 // Half-closes towards the client and drains what it still sends (so the reply is not lost to a
 // reset), for at most a second.
 template <class Stream>
 void ClientSession<Stream>::LingerClose() {
-  Detach();
+  LeaveUpstream();
   boost::system::error_code ignored;
   auto& socket = client_.lowest_layer();
   socket.shutdown(tcp::socket::shutdown_send, ignored);

@@ -103,7 +103,7 @@ template <class Stream>
 void ClientSession<Stream>::StartRaw(const ServiceRoute& route) {
   auto self = this->shared_from_this();
   UpstreamConnect::Start(
-      config_.shared, &upstream_, route, config_.published_port,
+      config_.shared, &upstream_, route, config_.published_port, Balance::kConnections, nullptr,
       [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
         if (outcome == UpstreamConnect::Outcome::kConnected) {
           self->attached_ = pick;
@@ -198,19 +198,22 @@ void ClientSession<Stream>::AttachAndForward() {
   // when the route has one, is still checked).
   bool unchanged = route_->backends.size() == 1 && attached_generation_ == route_generation_;
   if (attached_ && upstream_.is_open() &&
-      (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_)) &&
+      (unchanged ||
+       shared->balancer->ShouldKeep(*route_, destination, *attached_, Balance::kRequests)) &&
       !shared->balancer->AtHardLimit(attached_->instance_uuid, *route_)) {
     attached_generation_ = route_generation_;
     upstream_used_ = true;
     return ForwardHead();
   }
-  Detach();
+  LeaveUpstream();
   auto self = this->shared_from_this();
   UpstreamConnect::Start(
-      shared, &upstream_, *route_, config_.published_port,
+      shared, &upstream_, *route_, config_.published_port, Balance::kRequests, config_.pool,
       [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
-        if (outcome == UpstreamConnect::Outcome::kConnected) {
+        using Outcome = UpstreamConnect::Outcome;
+        if (outcome == Outcome::kConnected || outcome == Outcome::kReused) {
           self->attached_ = pick;
+          self->upstream_used_ = outcome == Outcome::kReused;
           self->attached_generation_ = self->route_generation_;
           self->route_ = now;  // after a wake: with the woken instance
         }
@@ -232,6 +235,7 @@ void ClientSession<Stream>::AttachAndForward() {
 
 template <class Stream>
 void ClientSession<Stream>::ForwardHead() {
+  upstream_idle_ = false;
   MarkExchange(true);
   size_t body = 0;
   if (!req_body_.Take(cbuf_.data(), cbuf_.size(), &body)) {
@@ -293,6 +297,7 @@ void ClientSession<Stream>::OnRequestSent() {
 
 template <class Stream>
 void ClientSession<Stream>::FinishExchange() {
+  upstream_idle_ = attached_.has_value();  // kept only after a clean exchange (OnResponseDone)
   if (keep_alive_ && client_keep_alive_) return ReadHead();
   LingerClose();
 }

@@ -3,7 +3,9 @@
 //  - HTTP mode: HTTP/1.1 reverse proxying, request by request (keep-alive on both sides, bodies
 //    streamed as they come — Content-Length, chunked, or until close —, X-Forwarded-For/-Proto/
 //    -Host added, 1xx passed on, `Upgrade` switching to a byte splice after a 101), the backend
-//    re-chosen per request by least connections; redirect handlers answer 301/308 to https; or
+//    re-chosen per request by fewest requests in flight (an idle backend connection left behind
+//    is parked in the io thread's UpstreamPool for reuse, also when the client leaves); redirect
+//    handlers answer 301/308 to https; or
 //  - raw mode: one backend connection and a byte splice.
 // Errors: unknown host 404, no backend 503, backends failing 502, bad request 400, head too big
 // 431 — each a short text body, then the connection closes. Runs on one io_context thread.
@@ -31,6 +33,7 @@ struct SessionConfig {
   const ProxyShared* shared = nullptr;
   int published_port = 0;  // 80, 443, or the service port the listener stands for
   ListenerMode mode = ListenerMode::kHttp;
+  UpstreamPool* pool = nullptr;  // the io thread's parked backend connections (null: none)
 };
 
 template <class Stream>
@@ -76,6 +79,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   void SendRedirect();
   void SendError(int status, const std::string& text);
   void Detach();
+  void LeaveUpstream();  // parks an idle backend connection in the pool, else Detach()
   void MarkExchange(bool in_exchange);  // reports ExchangeStarted/Finished on the attached one
   void CloseAll();
   void LingerClose();
@@ -108,7 +112,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   bool client_keep_alive_ = false;    // the client connection does
   std::string resp_head_out_;         // a rewritten response head; empty: forwarded as is
   bool closed_ = false, splicing_ = false;
-  bool in_exchange_ = false;  // ExchangeStarted reported for attached_, not yet finished
+  bool in_exchange_ = false;    // ExchangeStarted reported for attached_, not yet finished
+  bool upstream_idle_ = false;  // attached, between exchanges: may serve another client
   uint64_t progress_ = 0, watched_progress_ = 0;
 };
 

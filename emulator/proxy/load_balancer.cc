@@ -42,14 +42,14 @@ bool LoadBalancer::Eligible(const Backend& b, int destination_port,
 }
 
 std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int destination_port,
-                                                 const std::set<std::string>& exclude) {
+                                                 const std::set<std::string>& exclude, Balance by) {
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   const size_t n = route.backends.size();
   const size_t start = n == 0 ? 0 : rotation_++ % n;
   // Backends marked dead are tried only when no other one is left.
   for (bool include_dead : {false, true}) {
-    int best_count = INT_MAX;
+    std::pair<int, int> best_load{INT_MAX, INT_MAX};  // (exchanges or 0, connections)
     std::optional<BackendPick> best;
     for (size_t k = 0; k < n; k++) {
       const Backend& b = route.backends[(start + k) % n];
@@ -59,10 +59,10 @@ std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int 
           exclude.count(b.instance_uuid) || FullLocked(b.instance_uuid, route)) {
         continue;
       }
-      auto it = connections_.find(b.instance_uuid);
-      int count = it == connections_.end() ? 0 : it->second;
-      if (count < best_count) {
-        best_count = count;
+      std::pair<int, int> load{by == Balance::kRequests ? ExchangesLocked(b.instance_uuid) : 0,
+                               ConnectionsLocked(b.instance_uuid)};
+      if (load < best_load) {
+        best_load = load;
         best = BackendPick{b.instance_uuid, host_port};
       }
     }
@@ -130,6 +130,11 @@ int LoadBalancer::ExchangesLocked(const std::string& instance_uuid) const {
   return it == exchanges_.end() ? 0 : it->second;
 }
 
+int LoadBalancer::ConnectionsLocked(const std::string& instance_uuid) const {
+  auto it = connections_.find(instance_uuid);
+  return it == connections_.end() ? 0 : it->second;
+}
+
 bool LoadBalancer::AllRunningAtLocked(const ServiceRoute& route, int limit) const {
   bool any = false;
   for (const auto& b : route.backends) {
@@ -162,7 +167,7 @@ int LoadBalancer::Exchanges(const std::string& instance_uuid) const {
 }
 
 bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,
-                              const BackendPick& pick) {
+                              const BackendPick& pick, Balance by) {
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   bool found = false;
@@ -174,12 +179,17 @@ bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,
       found = host_port == pick.host_port;
       continue;
     }
-    auto it = connections_.find(b.instance_uuid);
-    others_min = std::min(others_min, it == connections_.end() ? 0 : it->second);
+    if (by == Balance::kRequests) {
+      if (!FullLocked(b.instance_uuid, route)) {
+        others_min = std::min(others_min, ExchangesLocked(b.instance_uuid));
+      }
+    } else {
+      others_min = std::min(others_min, ConnectionsLocked(b.instance_uuid));
+    }
   }
   if (!found) return false;
-  auto mine = connections_.find(pick.instance_uuid);
-  int without_me = (mine == connections_.end() ? 1 : mine->second) - 1;
+  if (by == Balance::kRequests) return ExchangesLocked(pick.instance_uuid) <= others_min;
+  int without_me = std::max(ConnectionsLocked(pick.instance_uuid), 1) - 1;
   return without_me <= others_min;
 }
 
@@ -190,8 +200,7 @@ void LoadBalancer::MarkDead(const BackendPick& pick) {
 
 int LoadBalancer::Connections(const std::string& instance_uuid) const {
   std::lock_guard lock(mu_);
-  auto it = connections_.find(instance_uuid);
-  return it == connections_.end() ? 0 : it->second;
+  return ConnectionsLocked(instance_uuid);
 }
 
 }  // namespace ukc::proxy

@@ -1,4 +1,5 @@
-// LoadBalancer: least-connections choice among a route's running backends. It counts the client
+// LoadBalancer: least-connections (TCP) or least-requests-in-flight (HTTP) choice among a route's
+// running backends. It counts the client
 // connections attached to each instance (the proxy reserves a slot before connecting, confirms it
 // once connected — which reports RouteEvents::ConnectionOpened — and releases it when the client
 // connection leaves the instance), and avoids a backend whose connect failed for a few seconds.
@@ -16,6 +17,10 @@
 
 namespace ukc::proxy {
 
+// What "fewest" counts: client connections (TCP mode: a connection keeps its backend) or
+// exchanges in flight (HTTP mode: chosen per request; ties go to fewer connections).
+enum class Balance { kConnections, kRequests };
+
 struct BackendPick {
   std::string instance_uuid;
   int host_port = 0;
@@ -25,11 +30,12 @@ class LoadBalancer {
  public:
   LoadBalancer(RouteEvents* events, std::chrono::milliseconds dead_skip);
 
-  // Reserves the running backend of `route` with the fewest connections that serves
-  // `destination_port`, is not in `exclude` and is below the route's hard limit of exchanges;
-  // ties rotate. Backends marked dead are taken only when no other one is left.
+  // Reserves the running backend of `route` with the fewest connections (or exchanges, `by`)
+  // that serves `destination_port`, is not in `exclude` and is below the route's hard limit of
+  // exchanges; ties rotate. Backends marked dead are taken only when no other one is left.
   std::optional<BackendPick> Reserve(const ServiceRoute& route, int destination_port,
-                                     const std::set<std::string>& exclude);
+                                     const std::set<std::string>& exclude,
+                                     Balance by = Balance::kConnections);
   void Unreserve(const BackendPick& pick);  // the connect failed: no events
   void Confirm(const BackendPick& pick);    // connected: RouteEvents::ConnectionOpened
   void Release(const BackendPick& pick);    // gone: count down, RouteEvents::ConnectionClosed
@@ -44,13 +50,16 @@ class LoadBalancer {
   // Whether every running backend of `route` is at its hard limit (false when none runs).
   bool AllAtHardLimit(const ServiceRoute& route) const;
   // True when the attached `pick` is still a running backend of `route` and no other backend has
-  // fewer connections than it would have without this one (the connection may stay).
-  bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick);
+  // fewer connections than it would have without this one (kRequests: fewer exchanges in flight
+  // than it has, among those below the hard limit) — the connection may stay.
+  bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick,
+                  Balance by = Balance::kConnections);
   void MarkDead(const BackendPick& pick);
   int Connections(const std::string& instance_uuid) const;
 
  private:
   int ExchangesLocked(const std::string& instance_uuid) const;
+  int ConnectionsLocked(const std::string& instance_uuid) const;
   // Whether `route` has a running backend and each has at least `limit` exchanges.
   bool AllRunningAtLocked(const ServiceRoute& route, int limit) const;
   bool FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const;

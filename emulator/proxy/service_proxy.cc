@@ -72,6 +72,7 @@ Status ServiceProxy::Start() {
   if (Status s = ParseAddress(options_.tls_address, &tls_host, &tls_port); !s.ok()) return s;
   for (int i = 0; i < std::max(1, options_.threads); i++) {
     ios_.push_back(std::make_unique<boost::asio::io_context>(1));
+    pools_.push_back(std::make_unique<UpstreamPool>());
   }
   std::shared_ptr<Listener> http, tls;
   Status s = OpenListener(80, http_host, http_port, ListenerMode::kHttp, &http);
@@ -79,6 +80,7 @@ Status ServiceProxy::Start() {
   if (!s.ok()) {
     http.reset();
     tls.reset();
+    pools_.clear();
     ios_.clear();
     return s;
   }
@@ -120,7 +122,8 @@ void ServiceProxy::Stop() {
     std::lock_guard lock(mu_);
     listeners_.clear();
   }
-  ios_.clear();  // destroys the sessions: their backend connections are released
+  pools_.clear();  // closes the parked backend connections, while their io_contexts exist
+  ios_.clear();    // destroys the sessions: their backend connections are released
 }
 
 Status ServiceProxy::OpenListener(int published_port, const std::string& host, int port,
@@ -147,14 +150,15 @@ Status ServiceProxy::OpenListener(int published_port, const std::string& host, i
   return Status::Ok();
 }
 
-void ServiceProxy::Accept(std::shared_ptr<Listener> listener) {
+void ServiceProxy::Accept(const std::shared_ptr<Listener>& listener) {
   Listener* l = listener.get();
-  auto& io = *ios_[next_io_.fetch_add(1, std::memory_order_relaxed) % ios_.size()];
+  size_t index = next_io_.fetch_add(1, std::memory_order_relaxed) % ios_.size();
   l->acceptor->async_accept(
-      io, [this, listener](const boost::system::error_code& ec, tcp::socket socket) {
+      *ios_[index],
+      [this, listener, index](const boost::system::error_code& ec, tcp::socket socket) {
         if (ec == boost::asio::error::operation_aborted || listener->closed) return;
         if (!ec) {
-          OnAccepted(listener, std::move(socket));
+          OnAccepted(listener, pools_[index].get(), std::move(socket));
           return Accept(listener);
         }
         // Out of descriptors or similar: try again shortly instead of spinning.
@@ -167,8 +171,9 @@ void ServiceProxy::Accept(std::shared_ptr<Listener> listener) {
       });
 }
 
-void ServiceProxy::OnAccepted(const std::shared_ptr<Listener>& listener, tcp::socket socket) {
-  SessionConfig config{&shared_, listener->published_port, listener->mode.load()};
+void ServiceProxy::OnAccepted(const std::shared_ptr<Listener>& listener, UpstreamPool* pool,
+                              tcp::socket socket) {
+  SessionConfig config{&shared_, listener->published_port, listener->mode.load(), pool};
   auto executor = socket.get_executor();
   if (config.mode == ListenerMode::kTls) {
     auto session =

@@ -4,8 +4,9 @@
 // ephemeral port (ListenPortFor tells). Listeners follow the route table: SyncListeners runs as
 // the table's observer, so a port is listened on once its route is put. Connections are handled by
 // ClientSession (TLS/SNI, HTTP reverse proxy, redirect, raw splice) on a pool of io_context
-// threads; backends are chosen by least connections; scale-to-zero routes are woken through
-// RouteEvents::Wake.
+// threads; backends are chosen per request by fewest requests in flight (HTTP) or per connection
+// by fewest connections (TCP), idle backend connections parked per io thread for reuse;
+// scale-to-zero routes are woken through RouteEvents::Wake.
 #pragma once
 
 #include <atomic>
@@ -66,8 +67,9 @@ class ServiceProxy {
   void SyncListeners();
   Status OpenListener(int published_port, const std::string& host, int port, ListenerMode mode,
                       std::shared_ptr<Listener>* out);
-  void Accept(std::shared_ptr<Listener> listener);
-  void OnAccepted(const std::shared_ptr<Listener>& listener, boost::asio::ip::tcp::socket socket);
+  void Accept(const std::shared_ptr<Listener>& listener);
+  void OnAccepted(const std::shared_ptr<Listener>& listener, UpstreamPool* pool,
+                  boost::asio::ip::tcp::socket socket);
 
   RouteTable* routes_;
   CertificateAuthority* ca_;
@@ -78,6 +80,7 @@ class ServiceProxy {
   ProxyShared shared_;
 
   std::vector<std::unique_ptr<boost::asio::io_context>> ios_;
+  std::vector<std::unique_ptr<UpstreamPool>> pools_;  // one per io_context, used on its thread
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   std::atomic<size_t> next_io_{0};

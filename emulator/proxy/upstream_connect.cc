@@ -8,24 +8,27 @@ namespace ukc::proxy {
 using boost::asio::ip::tcp;
 
 void UpstreamConnect::Start(const ProxyShared* shared, tcp::socket* socket, ServiceRoute route,
-                            int port, Done done) {
+                            int port, Balance by, UpstreamPool* pool, Done done) {
   std::shared_ptr<UpstreamConnect> attempt(
-      new UpstreamConnect(shared, socket, std::move(route), port, std::move(done)));
+      new UpstreamConnect(shared, socket, std::move(route), port, by, pool, std::move(done)));
   attempt->Next();
 }
 
 UpstreamConnect::UpstreamConnect(const ProxyShared* shared, tcp::socket* socket, ServiceRoute route,
-                                 int port, Done done)
+                                 int port, Balance by, UpstreamPool* pool, Done done)
     : shared_(shared),
       socket_(socket),
       route_(std::move(route)),
       port_(port),
       destination_port_(DestinationPort(route_, port)),
+      by_(by),
+      pool_(pool),
       done_(std::move(done)),
       timer_(socket->get_executor()) {}
 
 void UpstreamConnect::Next() {
-  std::optional<BackendPick> pick = shared_->balancer->Reserve(route_, destination_port_, failed_);
+  std::optional<BackendPick> pick =
+      shared_->balancer->Reserve(route_, destination_port_, failed_, by_);
   if (!pick) {
     if (shared_->balancer->AllAtHardLimit(route_)) return Finish(Outcome::kFull);
     if (!failed_.empty()) return Finish(Outcome::kFailed);
@@ -50,6 +53,13 @@ void UpstreamConnect::Next() {
   pick_ = *pick;
   boost::system::error_code ignored;
   socket_->close(ignored);
+  if (pool_ != nullptr) {
+    if (auto parked = pool_->Take(pick_)) {
+      *socket_ = std::move(*parked);
+      shared_->balancer->Confirm(pick_);
+      return Finish(Outcome::kReused);
+    }
+  }
   timed_out_ = false;
   auto self = shared_from_this();
   timer_.expires_after(shared_->connect_timeout);

@@ -1,7 +1,8 @@
 // What every proxy session shares (ProxyShared), and UpstreamConnect: one attempt to attach a
-// client connection to a backend of a route — least-connections pick, TCP connect with a
-// timeout, fail-over to the other running backends (a refused backend is skipped for a while),
-// and, when the route has no running backend but scales to zero, a Wake through the Waker.
+// client connection to a backend of a route — the balancer's pick, a parked connection to it from
+// the io thread's UpstreamPool when there is one, else a TCP connect with a timeout, fail-over to
+// the other running backends (a refused backend is skipped for a while), and, when the route has
+// no running backend but scales to zero, a Wake through the Waker.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -13,6 +14,7 @@
 
 #include "proxy/load_balancer.h"
 #include "proxy/route_table.h"
+#include "proxy/upstream_pool.h"
 #include "proxy/waker.h"
 
 namespace ukc::proxy {
@@ -28,20 +30,22 @@ struct ProxyShared {
 
 class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
  public:
-  // ok / 503 none running / 502 none answered / 503 every running one at its hard limit
-  enum class Outcome { kConnected, kUnavailable, kFailed, kFull };
+  // ok (kReused: a parked connection) / 503 none running / 502 none answered / 503 every running
+  // one at its hard limit
+  enum class Outcome { kConnected, kReused, kUnavailable, kFailed, kFull };
   // The route as the attempt ended with it (after a wake: the woken instance running).
   using Done = std::function<void(Outcome, const BackendPick&, const ServiceRoute&)>;
 
   // Connects `*socket` (owned by the caller, who keeps it alive until `done`) to a backend
-  // serving published `port` of `route`. On kConnected the pick is confirmed in the balancer and
-  // the caller must Release it when the client connection leaves the backend.
+  // serving published `port` of `route`, picked `by` connections or requests; `pool` (may be
+  // null) is asked first. On kConnected/kReused the pick is confirmed in the balancer and the
+  // caller must Release it when the client connection leaves the backend.
   static void Start(const ProxyShared* shared, boost::asio::ip::tcp::socket* socket,
-                    ServiceRoute route, int port, Done done);
+                    ServiceRoute route, int port, Balance by, UpstreamPool* pool, Done done);
 
  private:
   UpstreamConnect(const ProxyShared* shared, boost::asio::ip::tcp::socket* socket,
-                  ServiceRoute route, int port, Done done);
+                  ServiceRoute route, int port, Balance by, UpstreamPool* pool, Done done);
   void Next();
   void OnConnected(const boost::system::error_code& ec);
   void Finish(Outcome outcome);
@@ -50,6 +54,8 @@ class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
   boost::asio::ip::tcp::socket* socket_;
   ServiceRoute route_;
   int port_, destination_port_;
+  Balance by_;
+  UpstreamPool* pool_;
   Done done_;
   boost::asio::steady_timer timer_;
   std::set<std::string> failed_;

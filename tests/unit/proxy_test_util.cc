@@ -195,7 +195,10 @@ void TestBackend::Serve(int fd) {
     std::string text = "name=" + name_ + ";path=" + target + ";xff=" + headers["x-forwarded-for"] +
                        ";proto=" + headers["x-forwarded-proto"] +
                        ";xhost=" + headers["x-forwarded-host"] + ";body=" + body;
-    if (target == "/slow") std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (target.rfind("/slow", 0) == 0) {  // /slow: 300 ms; /slowN: N ms
+      int ms = target.size() > 5 ? std::atoi(target.c_str() + 5) : 300;
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
     if (target == "/close") {  // an HTTP/1.0-style backend: one response, then it closes
       SendAll(fd,
               "HTTP/1.0 200 OK\r\nConnection: close\r\nKeep-Alive: timeout=5\r\n"

@@ -19,7 +19,8 @@
 
 namespace ukc::proxy::testing {
 
-// An HTTP/1.1 backend: answers "name=<name>;path=<target>;xff=…;proto=…;xhost=…;body=<body>",
+// An HTTP/1.1 backend: answers "name=<name>;path=<target>;xff=…;proto=…;xhost=…;body=<body>"
+// (after 300 ms for /slow, N ms for /slowN),
 // streams a chunked body for /stream, sends the head and (after 300 ms) the body separately for
 // /split (10 bytes) and /split-big (20,000), only 3 of 10 body bytes for /cut, switches to echo
 // after a 101 for Upgrade requests; in raw mode it echoes bytes prefixed by "<name>:" per read.

@@ -1,0 +1,168 @@
+// Per-request balancing and the pool of parked backend connections: LoadBalancer by requests in
+// flight, UpstreamPool over real loopback sockets, and the proxy moving one keep-alive client
+// between two backends (reusing parked connections) and parking a leaving client's connection.
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <thread>
+
+#include "proxy/upstream_pool.h"
+#include "proxy_test_util.h"
+
+namespace ukc::proxy::testing {
+namespace {
+
+using boost::asio::ip::tcp;
+
+const std::string kHost = "app.local.localhost";
+const api::ServicePort kHttp80{80, 8080, {"http"}};
+
+TEST_CASE("proxy: per request, the backend with the fewest requests in flight") {
+  LoadBalancer lb(nullptr, std::chrono::milliseconds(200));
+  ServiceRoute route;
+  route.ports = {{80, 8080, {"http"}}};
+  route.backends = {{"a", {{8080, 1001}}, true}, {"b", {{8080, 1002}}, true}};
+  BackendPick a{"a", 1001}, b{"b", 1002};
+  // b has more connections but nothing in flight; a has one request in flight.
+  lb.Reserve(route, 8080, {"a"});
+  lb.Reserve(route, 8080, {"a"});
+  lb.ExchangeStarted(a, route);
+  CHECK(lb.Reserve(route, 8080, {}, Balance::kRequests)->instance_uuid == "b");
+  CHECK(lb.Reserve(route, 8080, {}, Balance::kConnections)->instance_uuid == "a");
+  CHECK_FALSE(lb.ShouldKeep(route, 8080, a, Balance::kRequests));
+  CHECK(lb.ShouldKeep(route, 8080, b, Balance::kRequests));
+  lb.ExchangeFinished(a);
+  CHECK(lb.ShouldKeep(route, 8080, a, Balance::kRequests));  // a tie keeps the connection
+  // Equal requests in flight: fewer connections wins (a: 2 reserved above, b: 3).
+  CHECK(lb.Reserve(route, 8080, {}, Balance::kRequests)->instance_uuid == "a");
+  // An instance at its hard limit does not count as a better choice.
+  route.hard_limit = 1;
+  lb.ExchangeStarted(b, route);
+  lb.ExchangeStarted(a, route);
+  lb.ExchangeStarted(a, route);  // over the limit (routed before it was set)
+  CHECK(lb.ShouldKeep(route, 8080, a, Balance::kRequests));
+}
+
+// A listening socket on 127.0.0.1 that accepts into `accepted`.
+struct Server {
+  explicit Server(boost::asio::io_context& io)
+      : acceptor(io, {boost::asio::ip::address_v4::loopback(), 0}) {}
+  tcp::socket Connect(boost::asio::io_context& io) {
+    tcp::socket s(io);
+    s.connect(acceptor.local_endpoint());
+    accepted.push_back(acceptor.accept());
+    return s;
+  }
+  tcp::acceptor acceptor;
+  std::vector<tcp::socket> accepted;
+};
+
+TEST_CASE("proxy: the upstream pool hands out live, recent connections, newest first") {
+  boost::asio::io_context io;
+  Server server(io);
+  BackendPick pick{"a", server.acceptor.local_endpoint().port()};
+  UpstreamPool pool(std::chrono::milliseconds(300), 2);
+  CHECK_FALSE(pool.Take(pick));
+
+  tcp::socket first = server.Connect(io), second = server.Connect(io);
+  auto second_port = second.local_endpoint().port();
+  pool.Park(pick, std::move(first));
+  pool.Park(pick, std::move(second));
+  CHECK(pool.idle() == 2);
+  CHECK_FALSE(pool.Take(BackendPick{"b", pick.host_port}));  // by instance and port
+  auto taken = pool.Take(pick);
+  REQUIRE(taken);
+  CHECK(taken->local_endpoint().port() == second_port);
+  CHECK(pool.idle() == 1);
+
+  // Closed by the backend, or holding bytes nobody asked for: not handed out.
+  server.accepted[0].close();
+  pool.Park(pick, std::move(*taken));
+  server.accepted[1].send(boost::asio::buffer("x", 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(pool.Take(pick));
+  CHECK(pool.idle() == 0);
+
+  // At most 2 per backend (the oldest goes), and none after max_idle.
+  for (int i = 0; i < 3; i++) pool.Park(pick, server.Connect(io));
+  CHECK(pool.idle() == 2);
+  CHECK(pool.Take(pick));
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  CHECK_FALSE(pool.Take(pick));
+  pool.Park(pick, server.Connect(io));
+  pool.Clear();
+  CHECK(pool.idle() == 0);
+}
+
+// A request for `path` on a new connection, in a thread.
+std::thread Background(int port, const std::string& path) {
+  return std::thread([port, path] {
+    auto c = Client::Plain(port);
+    if (!c) return;
+    c->Write("GET " + path + " HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    c->ReadResponse();
+  });
+}
+
+bool AwaitExchanges(const ServiceProxy& proxy, const std::string& uuid, int n) {
+  for (int i = 0; i < 500 && proxy.balancer().Exchanges(uuid) != n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return proxy.balancer().Exchanges(uuid) == n;
+}
+
+TEST_CASE("proxy: a keep-alive client follows the fewest requests in flight, reusing connections") {
+  TestBackend a("a"), b("b");
+  ProxyFixture f;
+  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {a.port(), b.port()}));
+  const int port = f.proxy->http_port();
+  auto c = Client::Plain(port);
+  REQUIRE(c);
+  auto ask = [&c] {
+    c->Write("GET / HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    return c->ReadResponse().body.substr(0, 6);
+  };
+  auto accepted = [&] { return a.accepted() + b.accepted(); };
+  const std::string first = ask();
+  CHECK(ask() == first);  // nothing in flight anywhere: it stays
+  const bool on_a = first == "name=a";
+  const std::string other = on_a ? "name=b" : "name=a";
+  const std::string x = on_a ? "g1-i0" : "g1-i1", y = on_a ? "g1-i1" : "g1-i0";
+
+  // s1 goes to y (fewer connections), s2 to x (fewer in flight); once s1 is done, x has one
+  // request in flight and y none: the client's next request moves to y.
+  std::thread s1 = Background(port, "/slow300");
+  REQUIRE(AwaitExchanges(*f.proxy, y, 1));
+  std::thread s2 = Background(port, "/slow1200");
+  REQUIRE(AwaitExchanges(*f.proxy, x, 1));
+  s1.join();
+  REQUIRE(AwaitExchanges(*f.proxy, y, 0));
+  CHECK(ask() == other);
+  s2.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the leavers park theirs
+
+  // s3 to x takes a parked connection; s4 to y needs a new one (the client holds y's only one);
+  // then the client goes back to x, while y is busy, on a parked connection.
+  const int before = accepted();
+  std::thread s3 = Background(port, "/slow300");
+  REQUIRE(AwaitExchanges(*f.proxy, x, 1));
+  std::thread s4 = Background(port, "/slow1200");
+  REQUIRE(AwaitExchanges(*f.proxy, y, 1));
+  s3.join();
+  REQUIRE(AwaitExchanges(*f.proxy, x, 0));
+  CHECK(ask() == first);
+  s4.join();
+  CHECK(accepted() == before + 1);
+
+  // A client that leaves parks its connection (not counted as the instance's); the next
+  // clients' requests reuse parked ones.
+  c.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(f.proxy->balancer().Connections("g1-i0") + f.proxy->balancer().Connections("g1-i1") == 0);
+  for (int i = 0; i < 3; i++) CHECK(Get(port, kHost).status == 200);
+  CHECK(accepted() == before + 1);
+}
+
+}  // namespace
+}  // namespace ukc::proxy::testing
