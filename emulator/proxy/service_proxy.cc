@@ -72,7 +72,7 @@ Status ServiceProxy::Start() {
   if (Status s = ParseAddress(options_.tls_address, &tls_host, &tls_port); !s.ok()) return s;
   for (int i = 0; i < std::max(1, options_.threads); i++) {
     ios_.push_back(std::make_unique<boost::asio::io_context>(1));
-    pools_.push_back(std::make_unique<UpstreamPool>());
+    pools_.push_back(std::make_unique<UpstreamPool>(ios_.back()->get_executor()));
   }
   std::shared_ptr<Listener> http, tls;
   Status s = OpenListener(80, http_host, http_port, ListenerMode::kHttp, &http);

@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ukc::proxy {
@@ -24,6 +25,7 @@ void UpstreamPool::Park(const BackendPick& pick, boost::asio::ip::tcp::socket so
   auto& list = parked_[Key{pick.instance_uuid, pick.host_port}];
   list.push_back(Parked{std::move(socket), now});
   while (list.size() > max_per_backend_) list.pop_front();  // the socket closes with it
+  ArmExpiry();
 }
 
 std::optional<boost::asio::ip::tcp::socket> UpstreamPool::Take(const BackendPick& pick) {
@@ -47,7 +49,24 @@ size_t UpstreamPool::idle() const {
   return n;
 }
 
-void UpstreamPool::Clear() { parked_.clear(); }
+void UpstreamPool::Clear() {
+  parked_.clear();
+  expiry_.cancel();
+}
+
+void UpstreamPool::ArmExpiry() {
+  if (expiry_armed_ || parked_.empty()) return;
+  auto oldest = std::chrono::steady_clock::time_point::max();
+  for (const auto& [key, list] : parked_) oldest = std::min(oldest, list.front().since);
+  expiry_armed_ = true;
+  expiry_.expires_at(oldest + max_idle_);
+  expiry_.async_wait([this](const boost::system::error_code& ec) {
+    expiry_armed_ = false;
+    if (ec) return;
+    DropExpired(std::chrono::steady_clock::now());
+    ArmExpiry();
+  });
+}
 
 void UpstreamPool::DropExpired(std::chrono::steady_clock::time_point now) {
   for (auto it = parked_.begin(); it != parked_.end();) {

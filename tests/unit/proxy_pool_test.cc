@@ -62,9 +62,10 @@ TEST_CASE("proxy: the upstream pool hands out live, recent connections, newest f
   boost::asio::io_context io;
   Server server(io);
   BackendPick pick{"a", server.acceptor.local_endpoint().port()};
-  UpstreamPool pool(std::chrono::milliseconds(300), 2);
+  UpstreamPool pool(io.get_executor(), std::chrono::milliseconds(300), 2);
   CHECK_FALSE(pool.Take(pick));
 
+  boost::system::error_code ec;
   tcp::socket first = server.Connect(io), second = server.Connect(io);
   auto second_port = second.local_endpoint().port();
   pool.Park(pick, std::move(first));
@@ -90,6 +91,15 @@ TEST_CASE("proxy: the upstream pool hands out live, recent connections, newest f
   CHECK(pool.Take(pick));
   std::this_thread::sleep_for(std::chrono::milliseconds(350));
   CHECK_FALSE(pool.Take(pick));
+  // Closed by the timer when nobody asks for them.
+  pool.Park(pick, server.Connect(io));
+  pool.Park(pick, server.Connect(io));
+  CHECK(pool.idle() == 2);
+  io.run_for(std::chrono::milliseconds(450));
+  CHECK(pool.idle() == 0);
+  char byte;
+  CHECK(server.accepted.back().receive(boost::asio::buffer(&byte, 1), 0, ec) == 0);
+  CHECK(ec == boost::asio::error::eof);  // the backend saw it closed
   pool.Park(pick, server.Connect(io));
   pool.Clear();
   CHECK(pool.idle() == 0);
