@@ -140,8 +140,11 @@ Status FakeVmm::GetStatus(const std::string& id, VmStatus* status) {
 
 Status FakeVmm::Wait(const std::string& id, VmState target,
                      std::chrono::steady_clock::time_point deadline, VmStatus* status) {
-  for (;;) {
-    if (Status s = GetStatus(id, status); !s.ok()) return s;
+  for (bool seen = false;; seen = true) {
+    if (Status s = GetStatus(id, status); !s.ok()) {
+      if (!seen) return s;
+      status->state = VmState::kStopped;  // released meanwhile: it had stopped
+    }
     if (status->state >= target) return Status::Ok();
     auto now = clock_->Now();
     if (now >= deadline) {

@@ -280,8 +280,17 @@ Status QemuVmm::Wait(const std::string& id, VmState target,
   std::unique_lock lock(mu_);
   Instance* vm = Find(id);
   if (!vm) return Status::NotFound("no VM " + id);
-  bool reached = changed_.wait_until(lock, deadline, [&] { return vm->status.state >= target; });
   *status = vm->status;
+  // Looked up afresh on every wake-up: another thread may Release the VM (once stopped) while the
+  // lock is dropped, and its last status is then the answer.
+  bool reached = changed_.wait_until(lock, deadline, [&] {
+    if (Instance* now = Find(id)) {
+      *status = now->status;
+    } else {
+      status->state = VmState::kStopped;
+    }
+    return status->state >= target;
+  });
   if (!reached) {
     return Status::Unavailable(std::string("VM ") + id + " not " + VmStateName(target) +
                                " in time");

@@ -79,7 +79,8 @@ class Vmm {
   virtual Status Snapshot(const std::string& id, const std::filesystem::path& path) = 0;
   virtual Status GetStatus(const std::string& id, VmStatus* status) = 0;
   // Blocks until the VM reaches `target` (or a later state) or `deadline` passes; fills
-  // `status` either way. Unavailable on timeout.
+  // `status` either way. Unavailable on timeout. A VM released by another thread meanwhile has
+  // stopped.
   virtual Status Wait(const std::string& id, VmState target,
                       std::chrono::steady_clock::time_point deadline, VmStatus* status) = 0;
   // Console bytes [offset, offset+limit); `*next_offset` is where the next read starts.
