@@ -2,7 +2,8 @@
 # The service proxy in front of real QEMU instances (issue 5; image-format.md §4):
 #  (a) `kraft cloud instance create -p 443:8080` → https://<fqdn> on the proxy's TLS port answers
 #      with a certificate from the local CA (`ukc-emu ca`); port 80 redirects to https
-#  (b) two replicas both receive traffic (least connections, ties in turn)
+#  (b) two replicas both receive traffic (fewest requests in flight, ties in turn); while one is
+#      busy with a slow request, the others go to the other one
 #  (c) a replica killed mid-test: the other one keeps serving; with none left a clear 503
 #  (d) bad input to the proxy: malformed HTTP → 400, TLS garbage, unknown host → 404 — and the
 #      proxy keeps serving
@@ -94,6 +95,24 @@ sleep 2  # its app listens shortly after it started
 : >"$W/boots"
 for _ in $(seq 1 12); do boot_of "$FQDN" >>"$W/boots"; done
 expect_eq "12 requests reached 2 different instances" 2 "$(sort -u "$W/boots" | grep -c .)"
+# Per request, the fewest requests in flight: while /slow (2 s; the app serves one request at a
+# time) holds one replica, three requests go to the other one and do not wait behind it.
+curl -s -m 20 --cacert "$UKC_CA" --resolve "$FQDN:$PROXY_TLS:127.0.0.1" \
+  "https://$FQDN:$PROXY_TLS/slow" | sed -n 's/^BOOT=//p' >"$W/slow-boot" &
+slow_pid=$!
+sleep 0.5
+: >"$W/quick"
+for _ in 1 2 3; do
+  started=$(date +%s%N)
+  quick_boot=$(boot_of "$FQDN")
+  echo "$quick_boot $((($(date +%s%N) - started) / 1000000))" >>"$W/quick"
+done
+wait "$slow_pid"
+check "the slow request was answered" test -s "$W/slow-boot"
+expect_eq "while one replica is busy, 3 requests go to the other one, each in < 1.5 s" \
+  "3 fast, none on $(cat "$W/slow-boot")" \
+  "$(awk -v busy="$(cat "$W/slow-boot")" '$1 != busy && $1 != "" && $2 < 1500 { n++ }
+       END { printf "%d fast, none on %s", n, busy }' "$W/quick")"
 
 # --- (c) a backend killed mid-test ------------------------------------------------------------------
 WEB_UUID=$(field web uuid)
