@@ -198,8 +198,7 @@ void ClientSession<Stream>::AttachAndForward() {
   // when the route has one, is still checked).
   bool unchanged = route_->backends.size() == 1 && attached_generation_ == route_generation_;
   if (attached_ && upstream_.is_open() &&
-      (unchanged ||
-       shared->balancer->ShouldKeep(*route_, destination, *attached_, Balance::kRequests)) &&
+      (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_)) &&
       !shared->balancer->AtHardLimit(attached_->instance_uuid, *route_)) {
     attached_generation_ = route_generation_;
     upstream_used_ = true;

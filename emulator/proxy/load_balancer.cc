@@ -167,7 +167,7 @@ int LoadBalancer::Exchanges(const std::string& instance_uuid) const {
 }
 
 bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,
-                              const BackendPick& pick, Balance by) {
+                              const BackendPick& pick) {
   auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
   bool found = false;
@@ -177,20 +177,11 @@ bool LoadBalancer::ShouldKeep(const ServiceRoute& route, int destination_port,
     if (!Eligible(b, destination_port, now, &host_port)) continue;
     if (b.instance_uuid == pick.instance_uuid) {
       found = host_port == pick.host_port;
-      continue;
-    }
-    if (by == Balance::kRequests) {
-      if (!FullLocked(b.instance_uuid, route)) {
-        others_min = std::min(others_min, ExchangesLocked(b.instance_uuid));
-      }
-    } else {
-      others_min = std::min(others_min, ConnectionsLocked(b.instance_uuid));
+    } else if (!FullLocked(b.instance_uuid, route)) {
+      others_min = std::min(others_min, ExchangesLocked(b.instance_uuid));
     }
   }
-  if (!found) return false;
-  if (by == Balance::kRequests) return ExchangesLocked(pick.instance_uuid) <= others_min;
-  int without_me = std::max(ConnectionsLocked(pick.instance_uuid), 1) - 1;
-  return without_me <= others_min;
+  return found && ExchangesLocked(pick.instance_uuid) <= others_min;
 }
 
 void LoadBalancer::MarkDead(const BackendPick& pick) {

@@ -1,9 +1,8 @@
 // LoadBalancer: least-connections (TCP) or least-requests-in-flight (HTTP) choice among a route's
-// running backends. It counts the client
-// connections attached to each instance (the proxy reserves a slot before connecting, confirms it
-// once connected — which reports RouteEvents::ConnectionOpened — and releases it when the client
-// connection leaves the instance), and avoids a backend whose connect failed for a few seconds.
-// Thread-safe.
+// running backends. It counts the client connections attached to each instance (the proxy reserves
+// a slot before connecting, confirms it once connected — which reports
+// RouteEvents::ConnectionOpened — and releases it when the client connection leaves the instance),
+// and avoids a backend whose connect failed for a few seconds. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -49,11 +48,10 @@ class LoadBalancer {
   bool AtHardLimit(const std::string& instance_uuid, const ServiceRoute& route) const;
   // Whether every running backend of `route` is at its hard limit (false when none runs).
   bool AllAtHardLimit(const ServiceRoute& route) const;
-  // True when the attached `pick` is still a running backend of `route` and no other backend has
-  // fewer connections than it would have without this one (kRequests: fewer exchanges in flight
-  // than it has, among those below the hard limit) — the connection may stay.
-  bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick,
-                  Balance by = Balance::kConnections);
+  // For an HTTP connection's next request: true when its attached `pick` is still a running
+  // backend of `route` and no other one below the hard limit has fewer exchanges in flight (the
+  // connection may stay).
+  bool ShouldKeep(const ServiceRoute& route, int destination_port, const BackendPick& pick);
   void MarkDead(const BackendPick& pick);
   int Connections(const std::string& instance_uuid) const;
 

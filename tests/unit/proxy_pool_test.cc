@@ -30,10 +30,10 @@ TEST_CASE("proxy: per request, the backend with the fewest requests in flight") 
   lb.ExchangeStarted(a, route);
   CHECK(lb.Reserve(route, 8080, {}, Balance::kRequests)->instance_uuid == "b");
   CHECK(lb.Reserve(route, 8080, {}, Balance::kConnections)->instance_uuid == "a");
-  CHECK_FALSE(lb.ShouldKeep(route, 8080, a, Balance::kRequests));
-  CHECK(lb.ShouldKeep(route, 8080, b, Balance::kRequests));
+  CHECK_FALSE(lb.ShouldKeep(route, 8080, a));
+  CHECK(lb.ShouldKeep(route, 8080, b));
   lb.ExchangeFinished(a);
-  CHECK(lb.ShouldKeep(route, 8080, a, Balance::kRequests));  // a tie keeps the connection
+  CHECK(lb.ShouldKeep(route, 8080, a));  // a tie keeps the connection
   // Equal requests in flight: fewer connections wins (a: 2 reserved above, b: 3).
   CHECK(lb.Reserve(route, 8080, {}, Balance::kRequests)->instance_uuid == "a");
   // An instance at its hard limit does not count as a better choice.
@@ -41,7 +41,7 @@ TEST_CASE("proxy: per request, the backend with the fewest requests in flight") 
   lb.ExchangeStarted(b, route);
   lb.ExchangeStarted(a, route);
   lb.ExchangeStarted(a, route);  // over the limit (routed before it was set)
-  CHECK(lb.ShouldKeep(route, 8080, a, Balance::kRequests));
+  CHECK(lb.ShouldKeep(route, 8080, a));
 }
 
 // A listening socket on 127.0.0.1 that accepts into `accepted`.
@@ -140,29 +140,27 @@ TEST_CASE("proxy: a keep-alive client follows the fewest requests in flight, reu
   const std::string other = on_a ? "name=b" : "name=a";
   const std::string x = on_a ? "g1-i0" : "g1-i1", y = on_a ? "g1-i1" : "g1-i0";
 
-  // s1 goes to y (fewer connections), s2 to x (fewer in flight); once s1 is done, x has one
-  // request in flight and y none: the client's next request moves to y.
-  std::thread s1 = Background(port, "/slow300");
-  REQUIRE(AwaitExchanges(*f.proxy, y, 1));
-  std::thread s2 = Background(port, "/slow1200");
-  REQUIRE(AwaitExchanges(*f.proxy, x, 1));
-  s1.join();
-  REQUIRE(AwaitExchanges(*f.proxy, y, 0));
-  CHECK(ask() == other);
-  s2.join();
+  // A short slow request lands on `free_one`, a long one on `busy`; once the short one is done,
+  // only `busy` has a request in flight. The client's answer then.
+  auto ask_while_busy = [&](const std::string& free_one, const std::string& busy) {
+    std::thread brief = Background(port, "/slow300");
+    CHECK(AwaitExchanges(*f.proxy, free_one, 1));
+    std::thread long_one = Background(port, "/slow1200");
+    CHECK(AwaitExchanges(*f.proxy, busy, 1));
+    brief.join();
+    CHECK(AwaitExchanges(*f.proxy, free_one, 0));
+    std::string answer = ask();
+    long_one.join();
+    return answer;
+  };
+  // The short one goes to y (fewer connections), the long one to x (fewer in flight): the
+  // client's next request moves to y.
+  CHECK(ask_while_busy(y, x) == other);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the leavers park theirs
-
-  // s3 to x takes a parked connection; s4 to y needs a new one (the client holds y's only one);
-  // then the client goes back to x, while y is busy, on a parked connection.
+  // The short one to x takes a parked connection; the long one to y needs a new one (the client
+  // holds y's only one); then the client goes back to x on a parked connection.
   const int before = accepted();
-  std::thread s3 = Background(port, "/slow300");
-  REQUIRE(AwaitExchanges(*f.proxy, x, 1));
-  std::thread s4 = Background(port, "/slow1200");
-  REQUIRE(AwaitExchanges(*f.proxy, y, 1));
-  s3.join();
-  REQUIRE(AwaitExchanges(*f.proxy, x, 0));
-  CHECK(ask() == first);
-  s4.join();
+  CHECK(ask_while_busy(x, y) == first);
   CHECK(accepted() == before + 1);
 
   // A client that leaves parks its connection (not counted as the instance's); the next
