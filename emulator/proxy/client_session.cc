@@ -107,6 +107,7 @@ void ClientSession<Stream>::StartRaw(const ServiceRoute& route) {
       [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
         if (outcome == UpstreamConnect::Outcome::kConnected) {
           self->attached_ = pick;
+          self->in_exchange_ = true;  // the splice's, started by the balancer's Reserve
           self->route_ = now;
         }
         if (self->closed_) return;
@@ -197,9 +198,12 @@ void ClientSession<Stream>::AttachAndForward() {
   // Same route as when last checked, with a single backend: nothing to rebalance (the hard limit,
   // when the route has one, is still checked).
   bool unchanged = route_->backends.size() == 1 && attached_generation_ == route_generation_;
+  // The exchange starts here (TryStartExchange counts it if the instance is below the hard
+  // limit) or, on a new pick, in the balancer's Reserve.
   if (attached_ && upstream_.is_open() &&
       (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_)) &&
-      !shared->balancer->AtHardLimit(attached_->instance_uuid, *route_)) {
+      (in_exchange_ || shared->balancer->TryStartExchange(*attached_, *route_))) {
+    in_exchange_ = true;
     attached_generation_ = route_generation_;
     upstream_used_ = true;
     return ForwardHead();
@@ -212,6 +216,7 @@ void ClientSession<Stream>::AttachAndForward() {
         using Outcome = UpstreamConnect::Outcome;
         if (outcome == Outcome::kConnected || outcome == Outcome::kReused) {
           self->attached_ = pick;
+          self->in_exchange_ = true;  // started by the balancer's Reserve
           self->upstream_used_ = outcome == Outcome::kReused;
           self->attached_generation_ = self->route_generation_;
           self->route_ = now;  // after a wake: with the woken instance

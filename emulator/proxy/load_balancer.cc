@@ -44,7 +44,7 @@ bool LoadBalancer::Eligible(const Backend& b, int destination_port,
 std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int destination_port,
                                                  const std::set<std::string>& exclude, Balance by) {
   auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   const size_t n = route.backends.size();
   const size_t start = n == 0 ? 0 : rotation_++ % n;
   // Backends marked dead are tried only when no other one is left.
@@ -68,6 +68,9 @@ std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int 
     }
     if (best) {
       connections_[best->instance_uuid]++;
+      bool wake = StartExchangeLocked(best->instance_uuid, route);
+      lock.unlock();
+      ReportExchangeStarted(best->instance_uuid, route, wake);
       return best;
     }
   }
@@ -75,6 +78,11 @@ std::optional<BackendPick> LoadBalancer::Reserve(const ServiceRoute& route, int 
 }
 
 void LoadBalancer::Unreserve(const BackendPick& pick) {
+  ExchangeFinished(pick);
+  DropConnection(pick);
+}
+
+void LoadBalancer::DropConnection(const BackendPick& pick) {
   std::lock_guard lock(mu_);
   auto it = connections_.find(pick.instance_uuid);
   if (it != connections_.end() && --it->second <= 0) {
@@ -90,28 +98,51 @@ void LoadBalancer::Confirm(const BackendPick& pick) {
 }
 
 void LoadBalancer::Release(const BackendPick& pick) {
-  Unreserve(pick);
+  DropConnection(pick);
   if (events_ != nullptr) events_->ConnectionClosed(pick.instance_uuid);
 }
 
-void LoadBalancer::ExchangeStarted(const BackendPick& pick, const ServiceRoute& route) {
+bool LoadBalancer::StartExchangeLocked(const std::string& instance_uuid,
+                                       const ServiceRoute& route) {
   bool wake = false;
+  // Saturated when this exchange finds every running backend at its soft limit already.
+  if (route.standby > 0 && route.soft_limit > 0 && AllRunningAtLocked(route, route.soft_limit)) {
+    auto now = std::chrono::steady_clock::now();
+    auto& last = woke_[route.group_uuid];
+    if (now - last >= std::chrono::milliseconds(50)) {
+      last = now;
+      wake = true;
+    }
+  }
+  exchanges_[instance_uuid]++;
+  return wake;
+}
+
+void LoadBalancer::ReportExchangeStarted(const std::string& instance_uuid,
+                                         const ServiceRoute& route, bool wake) {
+  if (events_ == nullptr) return;
+  events_->ExchangeStarted(instance_uuid);
+  if (wake) events_->WakeAnother(route.group_uuid);
+}
+
+void LoadBalancer::ExchangeStarted(const BackendPick& pick, const ServiceRoute& route) {
+  bool wake;
   {
     std::lock_guard lock(mu_);
-    // Saturated when this exchange finds every running backend at its soft limit already.
-    if (route.standby > 0 && route.soft_limit > 0 && AllRunningAtLocked(route, route.soft_limit)) {
-      auto now = std::chrono::steady_clock::now();
-      auto& last = woke_[route.group_uuid];
-      if (now - last >= std::chrono::milliseconds(50)) {
-        last = now;
-        wake = true;
-      }
-    }
-    exchanges_[pick.instance_uuid]++;
+    wake = StartExchangeLocked(pick.instance_uuid, route);
   }
-  if (events_ == nullptr) return;
-  events_->ExchangeStarted(pick.instance_uuid);
-  if (wake) events_->WakeAnother(route.group_uuid);
+  ReportExchangeStarted(pick.instance_uuid, route, wake);
+}
+
+bool LoadBalancer::TryStartExchange(const BackendPick& pick, const ServiceRoute& route) {
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    if (FullLocked(pick.instance_uuid, route)) return false;
+    wake = StartExchangeLocked(pick.instance_uuid, route);
+  }
+  ReportExchangeStarted(pick.instance_uuid, route, wake);
+  return true;
 }
 
 void LoadBalancer::ExchangeFinished(const BackendPick& pick) {
@@ -147,12 +178,6 @@ bool LoadBalancer::AllRunningAtLocked(const ServiceRoute& route, int limit) cons
 
 bool LoadBalancer::FullLocked(const std::string& instance_uuid, const ServiceRoute& route) const {
   return route.hard_limit > 0 && ExchangesLocked(instance_uuid) >= route.hard_limit;
-}
-
-bool LoadBalancer::AtHardLimit(const std::string& instance_uuid, const ServiceRoute& route) const {
-  if (route.hard_limit <= 0) return false;
-  std::lock_guard lock(mu_);
-  return FullLocked(instance_uuid, route);
 }
 
 bool LoadBalancer::AllAtHardLimit(const ServiceRoute& route) const {

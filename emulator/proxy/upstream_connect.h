@@ -39,7 +39,8 @@ class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
   // Connects `*socket` (owned by the caller, who keeps it alive until `done`) to a backend
   // serving published `port` of `route`, picked `by` connections or requests; `pool` (may be
   // null) is asked first. On kConnected/kReused the pick is confirmed in the balancer and the
-  // caller must Release it when the client connection leaves the backend.
+  // caller must Release it when the client connection leaves the backend; the pick's first
+  // exchange has begun too (the caller ends it with ExchangeFinished).
   static void Start(const ProxyShared* shared, boost::asio::ip::tcp::socket* socket,
                     ServiceRoute route, int port, Balance by, UpstreamPool* pool, Done done);
 

@@ -146,22 +146,32 @@ TEST_CASE("proxy: the hard limit caps exchanges per instance") {
   route.hard_limit = 2;
   BackendPick a{"a", 1001}, b{"b", 1002};
   lb.ExchangeStarted(a, route);
-  CHECK_FALSE(lb.AtHardLimit("a", route));
-  lb.ExchangeStarted(a, route);
-  CHECK(lb.AtHardLimit("a", route));
+  CHECK(lb.TryStartExchange(a, route));        // the second
+  CHECK_FALSE(lb.TryStartExchange(a, route));  // a third: refused and not counted
+  CHECK(lb.Exchanges("a") == 2);
   CHECK_FALSE(lb.AllAtHardLimit(route));
-  for (int i = 0; i < 4; i++) CHECK(lb.Reserve(route, 8080, {})->instance_uuid == "b");
-  lb.ExchangeStarted(b, route);
-  lb.ExchangeStarted(b, route);
+  // A pick's exchange counts at once (its connect may still be in flight): two fill b.
+  auto first = lb.Reserve(route, 8080, {}, Balance::kRequests);
+  auto second = lb.Reserve(route, 8080, {});
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->instance_uuid == "b");
+  CHECK(second->instance_uuid == "b");
+  CHECK(lb.Exchanges("b") == 2);
   CHECK(lb.AllAtHardLimit(route));
+  CHECK_FALSE(lb.Reserve(route, 8080, {}, Balance::kRequests));
   CHECK_FALSE(lb.Reserve(route, 8080, {}));
+  lb.Unreserve(*second);  // its connect failed: its exchange ends too
+  CHECK(lb.Exchanges("b") == 1);
+  CHECK(lb.Connections("b") == 1);
+  CHECK(lb.Reserve(route, 8080, {})->instance_uuid == "b");
+  CHECK(lb.AllAtHardLimit(route));
   lb.ExchangeFinished(a);
   CHECK_FALSE(lb.AllAtHardLimit(route));
   CHECK(lb.Reserve(route, 8080, {})->instance_uuid == "a");
   route.hard_limit = 0;  // no limit
   lb.ExchangeStarted(a, route);
-  lb.ExchangeStarted(a, route);
-  CHECK_FALSE(lb.AtHardLimit("a", route));
+  CHECK(lb.TryStartExchange(a, route));
   CHECK_FALSE(lb.AllAtHardLimit(route));
   route.backends[0].running = route.backends[1].running = false;
   route.hard_limit = 1;

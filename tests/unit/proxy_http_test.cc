@@ -168,6 +168,35 @@ TEST_CASE("proxy: a request beyond every instance's hard limit gets 503, the oth
   }
 }
 
+TEST_CASE("proxy: requests arriving together on new connections never exceed the hard limit") {
+  // Their connects to the backend are all in flight before any exchange has begun: the limit
+  // must count the ones being connected.
+  TestBackend backend("b0");
+  ProxyFixture f;
+  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()});
+  route.hard_limit = 1;
+  f.table.Put(route);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int k = 0; k < 4; k++) {
+    clients.push_back(Client::Plain(f.proxy->http_port()));
+    REQUIRE(clients.back());
+  }
+  for (auto& c : clients) c->Write("GET /slow HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  int ok = 0, full = 0;
+  for (auto& c : clients) {
+    int status = c->ReadResponse().status;
+    ok += status == 200;
+    full += status == 503;
+  }
+  CHECK(ok == 1);
+  CHECK(full == 3);
+  for (int n = 0; n < 100 && f.proxy->balancer().Exchanges("g1-i0") > 0; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(f.proxy->balancer().Exchanges("g1-i0") == 0);
+  CHECK(Get(f.proxy->http_port(), kHost, "/after").status == 200);
+}
+
 TEST_CASE("proxy: exchanges beyond the soft limit wake another standby member") {
   TestBackend backend("b0");
   ProxyFixture f;
@@ -340,6 +369,36 @@ TEST_CASE("proxy: a port without handlers is a raw TCP splice on a mapped port")
   CHECK(f.events.exchanges_finished("g1-i0") == 1);
   f.table.Remove("g1");
   CHECK(f.proxy->ListenPortFor(9) == 0);
+}
+
+TEST_CASE("proxy: raw TCP connections arriving together never exceed the hard limit") {
+  TestBackend echo("echo", /*raw=*/true);
+  ProxyFixture f;
+  ServiceRoute route = MakeRoute("g1", kHost, {{9, 8080, {}}}, {echo.port()});
+  route.hard_limit = 1;
+  f.table.Put(route);
+  int port = f.proxy->ListenPortFor(9);
+  REQUIRE(port > 0);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int k = 0; k < 3; k++) clients.push_back(Client::Plain(port));
+  int spliced = 0, closed = 0;
+  for (auto& c : clients) {
+    REQUIRE(c);
+    c->Write("hi");
+    std::string got = c->ReadSome();
+    spliced += got == "echo:hi";
+    closed += got.empty();
+  }
+  CHECK(spliced == 1);
+  CHECK(closed == 2);
+  clients.clear();
+  for (int n = 0; n < 100 && f.proxy->balancer().Exchanges("g1-i0") > 0; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto c = Client::Plain(port);
+  REQUIRE(c);
+  c->Write("again");
+  CHECK(c->ReadSome() == "echo:again");
 }
 
 }  // namespace

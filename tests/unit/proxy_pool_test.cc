@@ -24,18 +24,30 @@ TEST_CASE("proxy: per request, the backend with the fewest requests in flight") 
   route.ports = {{80, 8080, {"http"}}};
   route.backends = {{"a", {{8080, 1001}}, true}, {"b", {{8080, 1002}}, true}};
   BackendPick a{"a", 1001}, b{"b", 1002};
-  // b has more connections but nothing in flight; a has one request in flight.
-  lb.Reserve(route, 8080, {"a"});
-  lb.Reserve(route, 8080, {"a"});
+  // b has more connections but nothing in flight (their first requests are done); a has one
+  // request in flight.
+  for (int i = 0; i < 2; i++) lb.Reserve(route, 8080, {"a"});
+  CHECK(lb.Exchanges("b") == 2);  // a pick's first exchange starts with it
+  for (int i = 0; i < 2; i++) lb.ExchangeFinished(b);
   lb.ExchangeStarted(a, route);
-  CHECK(lb.Reserve(route, 8080, {}, Balance::kRequests)->instance_uuid == "b");
-  CHECK(lb.Reserve(route, 8080, {}, Balance::kConnections)->instance_uuid == "a");
+  auto pick = lb.Reserve(route, 8080, {}, Balance::kRequests);
+  REQUIRE(pick);
+  CHECK(pick->instance_uuid == "b");
+  lb.Unreserve(*pick);
+  CHECK(lb.Exchanges("b") == 0);
+  pick = lb.Reserve(route, 8080, {}, Balance::kConnections);
+  REQUIRE(pick);
+  CHECK(pick->instance_uuid == "a");
+  lb.ExchangeFinished(*pick);
   CHECK_FALSE(lb.ShouldKeep(route, 8080, a));
   CHECK(lb.ShouldKeep(route, 8080, b));
   lb.ExchangeFinished(a);
   CHECK(lb.ShouldKeep(route, 8080, a));  // a tie keeps the connection
-  // Equal requests in flight: fewer connections wins (a: 2 reserved above, b: 3).
-  CHECK(lb.Reserve(route, 8080, {}, Balance::kRequests)->instance_uuid == "a");
+  // Equal requests in flight: fewer connections wins (a: 1 reserved above, b: 2).
+  pick = lb.Reserve(route, 8080, {}, Balance::kRequests);
+  REQUIRE(pick);
+  CHECK(pick->instance_uuid == "a");
+  lb.Unreserve(*pick);
   // An instance at its hard limit does not count as a better choice.
   route.hard_limit = 1;
   lb.ExchangeStarted(b, route);
