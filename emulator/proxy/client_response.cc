@@ -110,7 +110,6 @@ template <class Stream>
 bool ClientSession<Stream>::AwaitingRestOfSmallResponse() {
   constexpr uint64_t kWholeResponseLimit = uint64_t{16} * 1024;
   if (resp_body_.kind() != BodyFramer::Kind::kLength) return false;
-  if (resp_.content_length > kWholeResponseLimit) return false;
   uint64_t whole = resp_.head_size + resp_.content_length;
   if (whole > kWholeResponseLimit || ubuf_.size() >= whole) return false;
   auto self = this->shared_from_this();
@@ -183,7 +182,7 @@ template <class Stream>
 void ClientSession<Stream>::OnResponseDone() {
   ubuf_.Consume(ubuf_.size());  // nothing may follow a response unasked
   response_done_ = true;
-  MarkExchange(false);
+  EndExchange();
   // Reused later only when the backend keeps it and has the whole request.
   if (!response_keep_alive_ || !request_sent_) Detach();
   if (!request_sent_) {  // answered before the whole request body arrived
@@ -195,8 +194,7 @@ void ClientSession<Stream>::OnResponseDone() {
 
 template <class Stream>
 void ClientSession<Stream>::StartSplice() {
-  splicing_ = true;
-  MarkExchange(true);  // bytes may flow at any time: busy until the splice ends
+  splicing_ = true;  // the exchange goes on while it lasts: bytes may flow at any time
   watchdog_.cancel();
   std::string to_backend(cbuf_.view()), to_client(ubuf_.view());
   cbuf_.Consume(cbuf_.size());
@@ -274,23 +272,16 @@ void ClientSession<Stream>::SendError(int status, const std::string& text) {
 }
 
 template <class Stream>
-void ClientSession<Stream>::MarkExchange(bool in_exchange) {
-  if (in_exchange == in_exchange_ || !attached_) return;
-  in_exchange_ = in_exchange;
-  if (in_exchange) {
-    // By reference: this runs per request, and a route is vectors of strings and maps.
-    static const ServiceRoute kNoRoute;
-    const ServiceRoute& route = route_ ? *route_ : kNoRoute;
-    config_.shared->balancer->ExchangeStarted(*attached_, route);
-  } else {
-    config_.shared->balancer->ExchangeFinished(*attached_);
-  }
+void ClientSession<Stream>::EndExchange() {
+  if (!in_exchange_ || !attached_) return;
+  in_exchange_ = false;
+  config_.shared->balancer->ExchangeFinished(*attached_);
 }
 
 template <class Stream>
 void ClientSession<Stream>::Detach() {
   if (attached_) {
-    MarkExchange(false);
+    EndExchange();
     config_.shared->balancer->Release(*attached_);
     attached_.reset();
   }

@@ -202,7 +202,7 @@ void ClientSession<Stream>::AttachAndForward() {
   // limit) or, on a new pick, in the balancer's Reserve.
   if (attached_ && upstream_.is_open() &&
       (unchanged || shared->balancer->ShouldKeep(*route_, destination, *attached_)) &&
-      (in_exchange_ || shared->balancer->TryStartExchange(*attached_, *route_))) {
+      shared->balancer->TryStartExchange(*attached_, *route_)) {
     in_exchange_ = true;
     attached_generation_ = route_generation_;
     upstream_used_ = true;
@@ -240,7 +240,6 @@ void ClientSession<Stream>::AttachAndForward() {
 template <class Stream>
 void ClientSession<Stream>::ForwardHead() {
   upstream_idle_ = false;
-  MarkExchange(true);
   size_t body = 0;
   if (!req_body_.Take(cbuf_.data(), cbuf_.size(), &body)) {
     return SendError(400, "malformed chunked request body\n");

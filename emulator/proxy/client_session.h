@@ -80,7 +80,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   void SendError(int status, const std::string& text);
   void Detach();
   void LeaveUpstream();  // parks an idle backend connection in the pool, else Detach()
-  void MarkExchange(bool in_exchange);  // reports ExchangeStarted/Finished on the attached one
+  // Reports ExchangeFinished on the attached backend if an exchange is in flight there (the
+  // balancer started it: Reserve for a new pick, TryStartExchange on a kept connection).
+  void EndExchange();
   void CloseAll();
   void LingerClose();
   void Drain();
