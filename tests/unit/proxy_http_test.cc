@@ -13,13 +13,10 @@
 namespace ukc::proxy::testing {
 namespace {
 
-const std::string kHost = "app.local.localhost";
-const api::ServicePort kHttp80{80, 8080, {"http"}};
-
 TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
   TestBackend backend("b0");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}));
   auto c = Client::Plain(f.proxy->http_port());
   REQUIRE(c);
   for (int i = 0; i < 3; i++) {
@@ -32,7 +29,7 @@ TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
   CHECK(backend.accepted() == 1);  // one backend connection kept alive
 
   // A chunked request body sent in pieces, then a chunked response streamed in parts.
-  c->Write("POST /up HTTP/1.1\r\nHost: " + kHost +
+  c->Write("POST /up HTTP/1.1\r\nHost: " + kAppHost +
            "\r\nX-Forwarded-For: 10.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   c->Write("lo\r\n6\r\n world\r\n0\r\n\r\n");
@@ -40,11 +37,11 @@ TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
   CHECK(r.status == 200);
   CHECK(r.body.find("xff=10.0.0.1, 127.0.0.1;") != std::string::npos);
   CHECK(r.body.find(";body=hello world") != std::string::npos);
-  c->Write("GET /stream HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  c->Write("GET /stream HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   r = c->ReadResponse();
   CHECK(r.status == 200);
   CHECK(r.body == "part-0part-1part-2");
-  c->Write("POST /len HTTP/1.1\r\nHost: " + kHost + "\r\nContent-Length: 4\r\n\r\nab");
+  c->Write("POST /len HTTP/1.1\r\nHost: " + kAppHost + "\r\nContent-Length: 4\r\n\r\nab");
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   c->Write("cd");
   r = c->ReadResponse();
@@ -66,18 +63,18 @@ TEST_CASE("proxy: HTTP keep-alive, X-Forwarded-*, streamed bodies") {
 TEST_CASE("proxy: a small response goes out whole, a large one streams, a cut one is a 502") {
   TestBackend backend("b0");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}));
   auto c = Client::Plain(f.proxy->http_port());
   REQUIRE(c);
   // The backend sends the head 300 ms before the 10-byte body: the client's first read has both.
-  c->Write("GET /split HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  c->Write("GET /split HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   std::string first = c->ReadSome();
   CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
   CHECK(first.size() >= 10);
   CHECK(first.substr(first.size() - 10) == "split body");
 
   // Beyond 16 KiB the head is not held back: it arrives before the body is sent.
-  c->Write("GET /split-big HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  c->Write("GET /split-big HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   first = c->ReadSome();
   CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
   CHECK(first.find("\r\n\r\n") == first.size() - 4);
@@ -88,13 +85,13 @@ TEST_CASE("proxy: a small response goes out whole, a large one streams, a cut on
     body += more;
   }
   CHECK(body == std::string(20000, 'x'));
-  c->Write("GET /k HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  c->Write("GET /k HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   CHECK(c->ReadResponse().status == 200);
 
   // The backend ends the connection 3 bytes into a held response: nothing went out yet, so 502.
   auto cut = Client::Plain(f.proxy->http_port());
   REQUIRE(cut);
-  cut->Write("GET /cut HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  cut->Write("GET /cut HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   auto r = cut->ReadResponse();
   CHECK(r.status == 502);
   CHECK(r.body == "the instance closed the connection in the middle of a response\n");
@@ -103,11 +100,11 @@ TEST_CASE("proxy: a small response goes out whole, a large one streams, a cut on
 TEST_CASE("proxy: the client's connection outlives a backend that closes after a response") {
   TestBackend backend("b0");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}));
   auto c = Client::Plain(f.proxy->http_port());
   REQUIRE(c);
   for (int i = 0; i < 2; i++) {
-    c->Write("GET /close HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    c->Write("GET /close HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
     auto r = c->ReadResponse();
     CHECK(r.status == 200);
     CHECK(r.body.find("path=/close;") != std::string::npos);
@@ -115,18 +112,18 @@ TEST_CASE("proxy: the client's connection outlives a backend that closes after a
     CHECK(r.headers.count("keep-alive") == 0);
     CHECK(r.headers["content-length"] == std::to_string(r.body.size()));
   }
-  c->Write("GET /k HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  c->Write("GET /k HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   CHECK(c->ReadResponse().status == 200);
   CHECK(backend.accepted() == 3);  // a new backend connection per closing response
 
   // An HTTP/1.0 client asking for keep-alive is told it is kept.
   auto old = Client::Plain(f.proxy->http_port());
   REQUIRE(old);
-  old->Write("GET /close HTTP/1.0\r\nHost: " + kHost + "\r\nConnection: keep-alive\r\n\r\n");
+  old->Write("GET /close HTTP/1.0\r\nHost: " + kAppHost + "\r\nConnection: keep-alive\r\n\r\n");
   auto r = old->ReadResponse();
   CHECK(r.status == 200);
   CHECK(r.headers["connection"] == "keep-alive");
-  old->Write("GET /k HTTP/1.0\r\nHost: " + kHost + "\r\n\r\n");  // no keep-alive asked
+  old->Write("GET /k HTTP/1.0\r\nHost: " + kAppHost + "\r\n\r\n");  // no keep-alive asked
   CHECK(old->ReadResponse().status == 200);
   CHECK(old->ClosedByPeer());
 }
@@ -134,12 +131,12 @@ TEST_CASE("proxy: the client's connection outlives a backend that closes after a
 TEST_CASE("proxy: a large body both ways on one keep-alive connection") {
   TestBackend backend("b0");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}));
   auto c = Client::Plain(f.proxy->http_port());
   std::string big(1 << 20, 'x');
   for (int i = 0; i < 2; i++) {
     std::thread writer([&] {
-      c->Write("PUT /big HTTP/1.1\r\nHost: " + kHost +
+      c->Write("PUT /big HTTP/1.1\r\nHost: " + kAppHost +
                "\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big);
     });
     auto r = c->ReadResponse();
@@ -154,13 +151,13 @@ TEST_CASE("proxy: a large body both ways on one keep-alive connection") {
 TEST_CASE("proxy: redirect to https, unknown host, malformed and oversized requests") {
   TestBackend backend("b0");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost,
+  f.table.Put(MakeRoute("g1", kAppHost,
                         {{443, 8080, {"http", "tls"}}, {80, 443, {"http", "redirect"}}},
                         {backend.port()}));
-  auto r = Get(f.proxy->http_port(), kHost, "/x?y=1");
+  auto r = Get(f.proxy->http_port(), kAppHost, "/x?y=1");
   CHECK(r.status == 301);
   CHECK(r.headers["location"] ==
-        "https://" + kHost + ":" + std::to_string(f.proxy->tls_port()) + "/x?y=1");
+        "https://" + kAppHost + ":" + std::to_string(f.proxy->tls_port()) + "/x?y=1");
 
   r = Get(f.proxy->http_port(), "nobody.local.localhost");
   CHECK(r.status == 404);
@@ -172,7 +169,7 @@ TEST_CASE("proxy: redirect to https, unknown host, malformed and oversized reque
   CHECK(c->ClosedByPeer());
 
   c = Client::Plain(f.proxy->http_port());
-  c->Write("GET / HTTP/1.1\r\nHost: " + kHost + "\r\nX-Big: " + std::string(70000, 'a'));
+  c->Write("GET / HTTP/1.1\r\nHost: " + kAppHost + "\r\nX-Big: " + std::string(70000, 'a'));
   CHECK(c->ReadResponse().status == 431);
   CHECK(backend.accepted() == 0);
 }
@@ -180,12 +177,12 @@ TEST_CASE("proxy: redirect to https, unknown host, malformed and oversized reque
 TEST_CASE("proxy: least connections spreads over two backends") {
   TestBackend a("a"), b("b");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {a.port(), b.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {a.port(), b.port()}));
   std::vector<std::unique_ptr<Client>> clients;
   std::map<std::string, int> served;
   for (int i = 0; i < 10; i++) {
     clients.push_back(Client::Plain(f.proxy->http_port()));
-    clients.back()->Write("GET / HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    clients.back()->Write("GET / HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
     served[clients.back()->ReadResponse().body.substr(0, 6)]++;
   }
   CHECK(served["name=a"] == 5);
@@ -200,32 +197,32 @@ TEST_CASE("proxy: least connections spreads over two backends") {
 TEST_CASE("proxy: a dead backend fails over; none left gives 502; none running gives 503") {
   TestBackend alive("alive");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {RefusedPort(), alive.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {RefusedPort(), alive.port()}));
   for (int i = 0; i < 4; i++) {
-    auto r = Get(f.proxy->http_port(), kHost);
+    auto r = Get(f.proxy->http_port(), kAppHost);
     CHECK(r.status == 200);
     CHECK(r.body.substr(0, 10) == "name=alive");
   }
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {RefusedPort()}));
-  auto r = Get(f.proxy->http_port(), kHost);
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {RefusedPort()}));
+  auto r = Get(f.proxy->http_port(), kAppHost);
   CHECK(r.status == 502);
   CHECK(r.body.find("no instance") != std::string::npos);
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {alive.port()}, /*running=*/false));
-  CHECK(Get(f.proxy->http_port(), kHost).status == 503);
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {}));
-  CHECK(Get(f.proxy->http_port(), kHost).status == 503);
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {alive.port()}, /*running=*/false));
+  CHECK(Get(f.proxy->http_port(), kAppHost).status == 503);
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {}));
+  CHECK(Get(f.proxy->http_port(), kAppHost).status == 503);
 }
 
 TEST_CASE("proxy: scale-to-zero route is woken, then served") {
   TestBackend backend("woken");
   ProxyFixture f;
-  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()}, /*running=*/false);
+  ServiceRoute route = MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}, /*running=*/false);
   route.scale_to_zero = true;
   f.table.Put(route);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int i = 0; i < 3; i++) {
-    threads.emplace_back([&] { ok += Get(f.proxy->http_port(), kHost).status == 200; });
+    threads.emplace_back([&] { ok += Get(f.proxy->http_port(), kAppHost).status == 200; });
   }
   for (auto& t : threads) t.join();
   CHECK(ok == 3);
@@ -235,9 +232,9 @@ TEST_CASE("proxy: scale-to-zero route is woken, then served") {
 TEST_CASE("proxy: Upgrade switches to a byte splice") {
   TestBackend backend("b0");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {backend.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}));
   auto c = Client::Plain(f.proxy->http_port());
-  c->Write("GET /ws HTTP/1.1\r\nHost: " + kHost +
+  c->Write("GET /ws HTTP/1.1\r\nHost: " + kAppHost +
            "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
   auto r = c->ReadResponse();
   REQUIRE(r.status == 101);
@@ -250,7 +247,7 @@ TEST_CASE("proxy: Upgrade switches to a byte splice") {
 TEST_CASE("proxy: a port without handlers is a raw TCP splice on a mapped port") {
   TestBackend echo("echo", /*raw=*/true);
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {{9, 8080, {}}}, {echo.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {{9, 8080, {}}}, {echo.port()}));
   int port = f.proxy->ListenPortFor(9);
   REQUIRE(port > 0);
   CHECK(port != 9);  // privileged: mapped

@@ -12,22 +12,24 @@
 namespace ukc::proxy::testing {
 namespace {
 
-const std::string kHost = "app.local.localhost";
-const api::ServicePort kHttp80{80, 8080, {"http"}};
+// Route g1 for kAppHost:80 to one backend, with `hard_limit` exchanges per instance.
+void PutLimitedRoute(ProxyFixture& f, const TestBackend& backend, int hard_limit) {
+  ServiceRoute route = MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()});
+  route.hard_limit = hard_limit;
+  f.table.Put(route);
+}
 
 TEST_CASE("proxy: a request beyond every instance's hard limit gets 503, the others go on") {
   TestBackend backend("b0");
   ProxyFixture f;
-  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()});
-  route.hard_limit = 2;
-  f.table.Put(route);
+  PutLimitedRoute(f, backend, 2);
   std::vector<std::thread> slow;
   std::atomic<int> ok{0};
   for (int k = 0; k < 2; k++) {
     slow.emplace_back([&] {
       auto c = Client::Plain(f.proxy->http_port());
       REQUIRE(c);
-      c->Write("GET /slow HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+      c->Write("GET /slow HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
       if (c->ReadResponse().status == 200) ok++;
     });
   }
@@ -35,7 +37,7 @@ TEST_CASE("proxy: a request beyond every instance's hard limit gets 503, the oth
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   REQUIRE(f.proxy->balancer().Exchanges("g1-i0") == 2);
-  auto r = Get(f.proxy->http_port(), kHost, "/third");
+  auto r = Get(f.proxy->http_port(), kAppHost, "/third");
   CHECK(r.status == 503);
   CHECK(r.body.find("hard limit of 2") != std::string::npos);
   for (auto& t : slow) t.join();
@@ -44,11 +46,11 @@ TEST_CASE("proxy: a request beyond every instance's hard limit gets 503, the oth
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // Below the limit again: served, on a new connection as on a kept-alive one.
-  CHECK(Get(f.proxy->http_port(), kHost, "/after").status == 200);
+  CHECK(Get(f.proxy->http_port(), kAppHost, "/after").status == 200);
   auto c = Client::Plain(f.proxy->http_port());
   REQUIRE(c);
   for (int i = 0; i < 3; i++) {
-    c->Write("GET /k HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    c->Write("GET /k HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
     CHECK(c->ReadResponse().status == 200);
   }
 }
@@ -58,16 +60,14 @@ TEST_CASE("proxy: requests arriving together on new connections never exceed the
   // must count the ones being connected.
   TestBackend backend("b0");
   ProxyFixture f;
-  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()});
-  route.hard_limit = 1;
-  f.table.Put(route);
+  PutLimitedRoute(f, backend, 1);
   std::vector<std::unique_ptr<Client>> clients;
   for (int k = 0; k < 4; k++) {
     clients.push_back(Client::Plain(f.proxy->http_port()));
     REQUIRE(clients.back());
   }
   // Held for 1 s: all four arrive while the first is in flight, even on a loaded machine.
-  for (auto& c : clients) c->Write("GET /slow1000 HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+  for (auto& c : clients) c->Write("GET /slow1000 HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
   int ok = 0, full = 0;
   for (auto& c : clients) {
     int status = c->ReadResponse().status;
@@ -80,13 +80,13 @@ TEST_CASE("proxy: requests arriving together on new connections never exceed the
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   CHECK(f.proxy->balancer().Exchanges("g1-i0") == 0);
-  CHECK(Get(f.proxy->http_port(), kHost, "/after").status == 200);
+  CHECK(Get(f.proxy->http_port(), kAppHost, "/after").status == 200);
 }
 
 TEST_CASE("proxy: exchanges beyond the soft limit wake another standby member") {
   TestBackend backend("b0");
   ProxyFixture f;
-  ServiceRoute route = MakeRoute("g1", kHost, {kHttp80}, {backend.port()});
+  ServiceRoute route = MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()});
   route.scale_to_zero = true;
   route.soft_limit = 2;
   route.standby = 1;
@@ -97,7 +97,7 @@ TEST_CASE("proxy: exchanges beyond the soft limit wake another standby member") 
       clients.emplace_back([&] {
         auto c = Client::Plain(f.proxy->http_port());
         REQUIRE(c);
-        c->Write("GET /slow HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+        c->Write("GET /slow HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
         CHECK(c->ReadResponse().status == 200);
       });
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // in order
@@ -122,7 +122,7 @@ TEST_CASE("proxy: exchanges beyond the soft limit wake another standby member") 
 TEST_CASE("proxy: raw TCP connections arriving together never exceed the hard limit") {
   TestBackend echo("echo", /*raw=*/true);
   ProxyFixture f;
-  ServiceRoute route = MakeRoute("g1", kHost, {{9, 8080, {}}}, {echo.port()});
+  ServiceRoute route = MakeRoute("g1", kAppHost, {{9, 8080, {}}}, {echo.port()});
   route.hard_limit = 1;
   f.table.Put(route);
   int port = f.proxy->ListenPortFor(9);

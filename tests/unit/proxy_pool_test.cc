@@ -15,9 +15,6 @@ namespace {
 
 using boost::asio::ip::tcp;
 
-const std::string kHost = "app.local.localhost";
-const api::ServicePort kHttp80{80, 8080, {"http"}};
-
 TEST_CASE("proxy: per request, the backend with the fewest requests in flight") {
   LoadBalancer lb(nullptr, std::chrono::milliseconds(200));
   ServiceRoute route;
@@ -122,7 +119,7 @@ std::thread Background(int port, const std::string& path) {
   return std::thread([port, path] {
     auto c = Client::Plain(port);
     if (!c) return;
-    c->Write("GET " + path + " HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    c->Write("GET " + path + " HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
     c->ReadResponse();
   });
 }
@@ -137,12 +134,12 @@ bool AwaitExchanges(const ServiceProxy& proxy, const std::string& uuid, int n) {
 TEST_CASE("proxy: a keep-alive client follows the fewest requests in flight, reusing connections") {
   TestBackend a("a"), b("b");
   ProxyFixture f;
-  f.table.Put(MakeRoute("g1", kHost, {kHttp80}, {a.port(), b.port()}));
+  f.table.Put(MakeRoute("g1", kAppHost, {kHttp80}, {a.port(), b.port()}));
   const int port = f.proxy->http_port();
   auto c = Client::Plain(port);
   REQUIRE(c);
   auto ask = [&c] {
-    c->Write("GET / HTTP/1.1\r\nHost: " + kHost + "\r\n\r\n");
+    c->Write("GET / HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
     return c->ReadResponse().body.substr(0, 6);
   };
   auto accepted = [&] { return a.accepted() + b.accepted(); };
@@ -180,7 +177,7 @@ TEST_CASE("proxy: a keep-alive client follows the fewest requests in flight, reu
   c.reset();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(f.proxy->balancer().Connections("g1-i0") + f.proxy->balancer().Connections("g1-i1") == 0);
-  for (int i = 0; i < 3; i++) CHECK(Get(port, kHost).status == 200);
+  for (int i = 0; i < 3; i++) CHECK(Get(port, kAppHost).status == 200);
   CHECK(accepted() == before + 1);
 }
 

@@ -104,6 +104,10 @@ class CountingEvents : public RouteEvents {
   std::map<std::string, int> opened_, closed_, started_, finished_;
 };
 
+// The plain-HTTP tests' service: its FQDN and its port 80 (http, to 8080).
+inline const std::string kAppHost = "app.local.localhost";
+inline const api::ServicePort kHttp80{80, 8080, {"http"}};
+
 // A route for `fqdn` with the given published ports and backends (running, destination 8080).
 ServiceRoute MakeRoute(const std::string& uuid, const std::string& fqdn,
                        std::vector<api::ServicePort> ports, const std::vector<int>& backend_ports,
