@@ -30,6 +30,7 @@
 #include "proxy/service_proxy.h"
 #include "registry/registry_service.h"
 #include "registry/registry_store.h"
+#include "runtime/runtime_builder.h"
 #include "store/data_dir.h"
 #include "store/database.h"
 #include "store/user_store.h"
@@ -73,8 +74,7 @@ std::string DescribeAccelerator(registry::RegistryStore* store, const store::Dat
     return "not probed yet (no official/base runtime: run `ukc-emu runtime build`)";
   }
   vmm::ProbeRequest probe{options.qemu, image.kernel, image.initrd,
-                          data_dir.root() / "vmm" / "accel-probe",
-                          data_dir.root() / "vmm" / "accel"};
+                          data_dir.root() / "vmm" / "accel-probe", runtime::AccelCacheFile()};
   std::string accel = vmm::ProbeAccelerator(probe);
   return accel == "kvm" ? "kvm" : "tcg (KVM unavailable or not working here)";
 }
@@ -93,7 +93,7 @@ Status MakeVmm(const std::string& kind, const store::DataDir& data_dir, vmm::Por
   }
   if (kind != "qemu") return Status::InvalidArgument("UKC_VMM must be qemu or fake, not " + kind);
   vmm::QemuVmmOptions qemu = vmm::QemuVmmOptionsFromEnv();
-  qemu.accel_cache = data_dir.root() / "vmm" / "accel";
+  qemu.accel_cache = runtime::AccelCacheFile();
   *out = std::make_unique<vmm::QemuVmm>(qemu, ports, clock);
   return Status::Ok();
 }
@@ -199,6 +199,7 @@ int RunDaemon(const DaemonOptions& options) {
   proxy_options.http_address = options.proxy_http_address;
   proxy_options.tls_address = options.proxy_tls_address;
   proxy_options.threads = options.proxy_threads;
+  proxy_options.wake_timeout = options.proxy_hold_timeout;
   proxy::ServiceProxy service_proxy(&routes, &instances, &ca, proxy_options);
   if (Status s = service_proxy.Start(); !s.ok()) return Fail(s);
   api_service.set_local_ports([&](int port) { return service_proxy.ListenPortFor(port); });
@@ -223,13 +224,17 @@ int RunDaemon(const DaemonOptions& options) {
                            " (443), services at " + "<name>." + options.metro + ".localhost; CA " +
                            ca.cert_path().string());
   Log(LogLevel::kInfo,
-      "vmm       " + (options.vmm == "fake"
-                          ? std::string("fake (UKC_VMM=fake: no real VMs)")
-                          : "accelerator " + DescribeAccelerator(&registry_store, data_dir)));
-  Log(LogLevel::kInfo,
       "run `ukc-emu env" +
           (options.data_dir.empty() ? std::string() : " --data-dir " + options.data_dir) +
           "` for the UKC_* exports");
+  // The accelerator is known at once when cached for this machine; a first probe (a KVM boot
+  // that may hang for seconds where /dev/kvm does not work) runs off the startup path.
+  std::thread describe_accelerator([&] {
+    Log(LogLevel::kInfo,
+        "vmm       " + (options.vmm == "fake"
+                            ? std::string("fake (UKC_VMM=fake: no real VMs)")
+                            : "accelerator " + DescribeAccelerator(&registry_store, data_dir)));
+  });
 
   auto last_gc = std::chrono::steady_clock::now();
   int sig = WaitForStopSignal([&] {
@@ -245,6 +250,7 @@ int RunDaemon(const DaemonOptions& options) {
   });
   Log(LogLevel::kInfo,
       std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+  describe_accelerator.join();
   api_server.Stop();
   service_proxy.Stop();
   autoscaler.Stop();

@@ -29,6 +29,9 @@ struct DaemonOptions {
   std::string proxy_http_address = "127.0.0.1:7480";
   std::string proxy_tls_address = "127.0.0.1:7443";
   int proxy_threads = proxy::DefaultIoThreads();  // a quarter of the cores, at least 1
+  // How long the proxy holds a request for an instance that is booting, waking or not listening
+  // yet before it answers 503.
+  std::chrono::seconds proxy_hold_timeout{60};
 };
 
 // Blocks until a stop signal; returns the process exit code.

@@ -159,6 +159,12 @@ int main(int argc, char** argv) try {
   up->add_option("--proxy-threads", options.proxy_threads, "service proxy I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  int hold_seconds = static_cast<int>(options.proxy_hold_timeout.count());
+  up->add_option("--proxy-hold-timeout", hold_seconds,
+                 "seconds a request waits for an instance that boots, wakes or does not listen "
+                 "yet (then 503)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   if (const char* vmm = std::getenv("UKC_VMM")) options.vmm = vmm;
   up->add_option("--log-level", log_level, "debug|info|warn|error (debug logs every request)")
       ->capture_default_str();
@@ -208,6 +214,7 @@ int main(int argc, char** argv) try {
     ukc::SetLogLevel(level);
     options.data_dir = data_dir;
     options.gc_grace = std::chrono::seconds(gc_grace_seconds);
+    options.proxy_hold_timeout = std::chrono::seconds(hold_seconds);
     return ukc::RunDaemon(options);
   }
   if (*env) return PrintEnv(data_dir, env_user);

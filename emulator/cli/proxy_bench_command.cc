@@ -32,7 +32,7 @@ class NoEvents : public proxy::RouteEvents {
   void ExchangeStarted(const std::string&) override {}
   void ExchangeFinished(const std::string&) override {}
   void WakeAnother(const std::string&) override {}
-  Status Wake(const std::string&, std::chrono::steady_clock::time_point,
+  Status Wake(const std::string&, int, std::chrono::steady_clock::time_point,
               proxy::ServiceRoute*) override {
     return Status::Unavailable("nothing to wake");
   }

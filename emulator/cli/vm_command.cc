@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "registry/registry_store.h"
+#include "runtime/runtime_builder.h"
 #include "store/data_dir.h"
 #include "store/database.h"
 #include "vmm/image_loader.h"
@@ -120,7 +121,7 @@ int RunVm(const std::string& data_dir_flag, const VmRunOptions& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto options = vmm::QemuVmmOptionsFromEnv();
-  options.accel_cache = data_dir.root() / "vmm" / "accel";
+  options.accel_cache = runtime::AccelCacheFile();
   vmm::LoopbackPortAllocator ports;
   vmm::SystemClock clock;
   vmm::QemuVmm qemu(options, &ports, &clock);

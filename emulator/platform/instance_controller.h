@@ -70,7 +70,8 @@ struct ControllerOptions {
   // running instances; null = no proxy.
   proxy::RouteTable* routes = nullptr;
   // Whether a guest port really takes connections (QEMU's user networking accepts on the host
-  // side even when nothing listens in the guest). A cold-booted wake waits for it. Null: ready.
+  // side even when nothing listens in the guest). Guests whose ukc-init does not report its
+  // listening ports are probed with it before the proxy routes to them. Null: ready at once.
   std::function<bool(int host_port)> port_ready;
   // Stateless scale-to-zero instances in standby get a ready snapshot (instance_ready_snapshot.cc)
   // so a wake restores instead of booting. Needs port_ready.
@@ -163,8 +164,8 @@ class InstanceController : public proxy::RouteEvents {
   void ExchangeStarted(const std::string& instance_uuid) override;
   void ExchangeFinished(const std::string& instance_uuid) override;
   void WakeAnother(const std::string& group_uuid) override;
-  Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
-              proxy::ServiceRoute* route) override;
+  Status Wake(const std::string& group_uuid, int destination_port,
+              std::chrono::steady_clock::time_point deadline, proxy::ServiceRoute* route) override;
   // Autoscale (instance_autoscale.cc): every service group's instances and proxied connections;
   // a clone of `master_uuid` (image, args, env, memory, vCPUs, scale-to-zero) started in the group.
   std::vector<GroupLoad> GroupLoads();
@@ -207,6 +208,13 @@ class InstanceController : public proxy::RouteEvents {
   InstanceRecord* NextQueuedLocked(std::unique_lock<std::mutex>& lock,
                                    std::deque<std::string>* queue,
                                    const std::function<bool(const InstanceRecord&)>& wanted);
+  // instance_readiness.cc: which guest ports of a running VM listen. NoteListeningLocked takes
+  // the VM's reports (the supervisor calls it); the prober thread probes guests that do not
+  // report. Either republishes the routes when a port starts to listen.
+  void NoteListeningLocked(InstanceRecord* r, const vmm::VmStatus& status);
+  void ProberLoop();
+  // Whether every guest port of `status` listens: as reported, else probed (blocking).
+  bool VmListening(const vmm::VmStatus& status);
   // instance_routes.cc: one group's route; PublishRoutesLocked puts what changed.
   proxy::ServiceRoute RouteLocked(const api::ServiceGroup& group);
   void PublishRoutesLocked();
@@ -238,7 +246,8 @@ class InstanceController : public proxy::RouteEvents {
   void SweepSharedMemoryLocked();
   // instance_launch.cc
   Status BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec);
-  Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id);
+  // `*restored`: the VM resumes a snapshot taken while its app listened.
+  Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id, bool* restored);
   int64_t NowMs() const { return options_.unix_ms(); }
 
   vmm::Vmm* vmm_;
@@ -261,7 +270,7 @@ class InstanceController : public proxy::RouteEvents {
   int64_t next_sequence_ = 1;
   int next_network_index_ = 1;
   bool stopping_ = false;
-  std::thread launcher_, supervisor_, parker_, preparer_;
+  std::thread launcher_, supervisor_, parker_, preparer_, prober_;
 };
 
 }  // namespace ukc::platform

@@ -74,7 +74,7 @@ Status InstanceController::BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchS
   return Status::Ok();
 }
 
-Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id) {
+Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id, bool* restored) {
   vmm::LaunchSpec spec;
   if (Status s = BuildLaunchSpec(r, &spec); !s.ok()) return s;
   std::error_code ec;
@@ -94,6 +94,7 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id)
   }
   if (!s.ok()) return s;
   *vm_id = spec.id;
+  *restored = !spec.restore_from.empty();
   return Status::Ok();
 }
 
@@ -118,7 +119,8 @@ void InstanceController::LauncherLoop() {
     std::string uuid = snapshot.view.uuid;
     lock.unlock();
     std::string vm_id;
-    Status s = LaunchVm(snapshot, &vm_id);
+    bool restored = false;
+    Status s = LaunchVm(snapshot, &vm_id, &restored);
     lock.lock();
     auto it = records_.find(uuid);
     bool current = it != records_.end() && it->second->launch_pending &&
@@ -147,6 +149,9 @@ void InstanceController::LauncherLoop() {
     } else {
       r->vm_id = vm_id;
       r->standby_snapshot = false;
+      r->restored = restored;
+      r->guest_reports = false;
+      r->listening_ports.clear();
       FollowVmLocked(r);  // persists once the VM's state moves on
     }
   }

@@ -53,10 +53,8 @@ bool InstanceController::BootUntilListening(const vmm::LaunchSpec& spec, const s
   }
   if (status.state != vmm::VmState::kRunning) return false;
   while (wanted()) {
-    bool listening = true;
-    for (const auto& [guest, host] : status.host_ports) listening &= options_.port_ready(host);
-    if (listening) return true;
-    std::this_thread::sleep_for(kPollEvery);
+    if (VmListening(status)) return true;
+    std::this_thread::sleep_for(status.reports_listening ? kPollEvery / 4 : kPollEvery);
     if (!vmm_->GetStatus(spec.id, &status).ok() || status.state != vmm::VmState::kRunning) {
       return false;
     }

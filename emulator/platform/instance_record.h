@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,13 @@ struct InstanceRecord {
   bool preparing = false;
   int64_t prepare_token = 0;
   std::map<int, int> host_ports;
+  // Not persisted: routing readiness of the current VM. `listening_ports`: guest ports its app
+  // has been seen listening on (reported by ukc-init, probed from the host for guests that do
+  // not report, or all of them for a VM restored from a snapshot taken while listening); the
+  // proxy routes a port of the instance only once it is here. `restored`: the current VM
+  // resumed such a snapshot. `guest_reports`: ukc-init reports its ports (no host probes).
+  std::set<int> listening_ports;
+  bool restored = false, guest_reports = false;
   int64_t active_at_ms = 0;  // not persisted: monotonic ms it became running (idle basis)
   // Not persisted: bumped on every change; the cached ToJson text of `view` (split around its
   // uptime_ms value, which changes while running) is valid for `json_revision`.
@@ -56,6 +64,13 @@ struct InstanceRecord {
   bool active() const { return !vm_id.empty() || launch_pending; }
   // Counts against live memory/vCPU quotas: neither stopped nor in standby.
   bool live() const { return view.state != api::kStateStopped && view.state != api::kStateStandby; }
+  // Every forwarded guest port has been seen listening.
+  bool AllPortsListening() const {
+    for (const auto& [guest, host] : host_ports) {
+      if (!listening_ports.count(guest)) return false;
+    }
+    return true;
+  }
 };
 
 nlohmann::json RecordToJson(const InstanceRecord& record);

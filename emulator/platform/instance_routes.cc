@@ -24,7 +24,7 @@ bool SameBackends(const std::vector<proxy::Backend>& a, const std::vector<proxy:
 
 bool SameRoute(const proxy::ServiceRoute& a, const proxy::ServiceRoute& b) {
   if (a.fqdns != b.fqdns || a.scale_to_zero != b.scale_to_zero || a.standby != b.standby ||
-      a.soft_limit != b.soft_limit || a.hard_limit != b.hard_limit ||
+      a.pending != b.pending || a.soft_limit != b.soft_limit || a.hard_limit != b.hard_limit ||
       a.ports.size() != b.ports.size()) {
     return false;
   }
@@ -41,6 +41,29 @@ bool SameRoute(const proxy::ServiceRoute& a, const proxy::ServiceRoute& b) {
 bool TakesTraffic(const InstanceRecord& r) {
   return r.view.state == api::kStateRunning && !r.parking && !r.vm_id.empty() &&
          !r.host_ports.empty() && r.stop_request == 0;
+}
+
+// The host ports of the guest ports `r`'s app has been seen listening on: what the proxy may use.
+std::map<int, int> ListeningHostPorts(const InstanceRecord& r) {
+  std::map<int, int> ports;
+  for (const auto& [guest, host] : r.host_ports) {
+    if (r.listening_ports.count(guest)) ports[guest] = host;
+  }
+  return ports;
+}
+
+// Serves `destination_port` (0: any port) now.
+bool ServesNow(const InstanceRecord& r, int destination_port) {
+  if (!TakesTraffic(r)) return false;
+  if (destination_port == 0) return !r.listening_ports.empty();
+  return r.host_ports.count(destination_port) > 0 && r.listening_ports.count(destination_port) > 0;
+}
+
+// On its way to serving: booting (or restoring), or running with a port not listening yet.
+bool OnItsWay(const InstanceRecord& r) {
+  if (r.stop_request != 0 || r.parking) return false;
+  if (r.view.state == api::kStateStarting && r.active()) return true;
+  return TakesTraffic(r) && !r.AllPortsListening();
 }
 
 bool ScalesToZero(const InstanceRecord& r) {
@@ -99,7 +122,10 @@ proxy::ServiceRoute InstanceController::RouteLocked(const api::ServiceGroup& gro
     if (it == records_.end()) continue;
     const InstanceRecord& r = *it->second;
     if (ScalesToZero(r)) route.scale_to_zero = true;
-    if (TakesTraffic(r)) route.backends.push_back({r.view.uuid, r.host_ports, true});
+    if (TakesTraffic(r) && !r.listening_ports.empty()) {
+      route.backends.push_back({r.view.uuid, ListeningHostPorts(r), true});
+    }
+    if (OnItsWay(r)) route.pending++;
     if (Wakeable(r)) route.standby++;
   }
   return route;
@@ -139,64 +165,52 @@ void InstanceController::PublishRoutes() {
   PublishChangedRoutesLocked();
 }
 
-Status InstanceController::Wake(const std::string& group_uuid,
+Status InstanceController::Wake(const std::string& group_uuid, int destination_port,
                                 std::chrono::steady_clock::time_point deadline,
                                 proxy::ServiceRoute* route) {
+  auto began = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
-  InstanceRecord* woken = nullptr;  // the standby instance this call started
-  bool cold_boot = false;
-  InstanceRecord* ready = nullptr;
+  bool woke = false;
   while (!stopping_) {
-    std::vector<InstanceRecord*> members;
-    for (auto& [uuid, r] : records_) {
-      if (r->view.service_group && r->view.service_group->uuid == group_uuid) {
-        members.push_back(r.get());
-      }
-    }
-    bool pending = false;
+    bool ready = false, pending = false, not_listening = false;
     InstanceRecord* standby = nullptr;
-    for (InstanceRecord* r : members) {
-      if (TakesTraffic(*r)) ready = r;
+    for (auto& [uuid, r] : records_) {
+      if (!r->view.service_group || r->view.service_group->uuid != group_uuid) continue;
+      if (ServesNow(*r, destination_port)) ready = true;
       if (r->active() || r->parking) pending = true;
-      if (Wakeable(*r) && !standby) standby = r;
+      if (TakesTraffic(*r)) not_listening = true;  // running, but not on this port (yet)
+      if (Wakeable(*r) && !standby) standby = r.get();
     }
     if (ready) break;
     if (!pending && standby) {
       Log(LogLevel::kInfo, "instance " + standby->view.name + ": waking from standby (" +
                                (standby->standby_snapshot ? "restore" : "boot") + ")");
-      cold_boot = !standby->standby_snapshot;
       RequestLaunchLocked(standby, false);
       PersistLocked(*standby);
-      woken = standby;
+      woke = true;
       continue;
     }
-    if (!pending) return Status::Unavailable("no instance of the service is running or in standby");
+    if (!pending) {
+      return Status::Unavailable(woke ? "the woken instance stopped again"
+                                      : "no instance of the service is running or in standby");
+    }
     if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      return Status::Unavailable("timed out waking an instance");
+      auto waited =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - began)
+              .count();
+      std::string port = destination_port > 0 ? " on port " + std::to_string(destination_port) : "";
+      return Status::Unavailable(
+          not_listening
+              ? "no instance of the service listens" + port + " after " + std::to_string(waited) +
+                    " s (the app runs but does not listen)"
+              : "no instance of the service started within " + std::to_string(waited) + " s");
     }
   }
-  if (!ready) return Status::Unavailable("the platform is shutting down");
-  if (ready == woken && cold_boot && options_.port_ready) {
-    // A booted guest reports its app started before the app listens: hold the connection until
-    // every destination port takes connections (the reference's readiness signal).
-    std::map<int, int> ports = ready->host_ports;
-    lock.unlock();
-    for (const auto& [guest, host] : ports) {
-      while (!options_.port_ready(host)) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-          return Status::Unavailable("timed out waiting for the instance's port " +
-                                     std::to_string(guest));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      }
-    }
-    lock.lock();
-  }
+  if (stopping_) return Status::Unavailable("the platform is shutting down");
   PublishRoutesLocked();
   auto it = published_.find(group_uuid);
   if (it == published_.end()) return Status::Unavailable("the service group is gone");
   *route = it->second;
-  if (route->backends.empty()) return Status::Unavailable("the woken instance stopped again");
   return Status::Ok();
 }
 

@@ -21,6 +21,7 @@ void InstanceController::CheckIdleLocked(InstanceRecord* r) {
   if (r->view.state != api::kStateRunning || r->parking || r->vm_id.empty() || r->stop_request) {
     return;
   }
+  if (!r->AllPortsListening()) return;  // a booting app is not idle
   ConnectionCounts c = connections_.Get(r->view.uuid);
   // `on`: no connection open. `idle`: connections may stay open, but none is in an exchange.
   bool idle_policy = policy->policy == "idle";
@@ -80,14 +81,10 @@ void InstanceController::ParkerLoop() {
   while (InstanceRecord* r = NextQueuedLocked(lock, &parks_, parkable)) {
     std::string uuid = r->view.uuid;
     std::string vm_id = r->vm_id;
-    std::map<int, int> ports = r->host_ports;
     bool stateful = r->view.scale_to_zero->stateful;
-    lock.unlock();
     // Parked only once the app listens: a snapshot then serves at once when restored.
-    bool listening = true;
-    for (const auto& [guest, host] : ports) {
-      if (options_.port_ready && !options_.port_ready(host)) listening = false;
-    }
+    bool listening = r->AllPortsListening();
+    lock.unlock();
     Status s = !listening ? Status::Unavailable("the app does not listen yet")
                : stateful ? vmm_->Snapshot(vm_id, SnapshotPath(uuid))
                           : Status::Ok();

@@ -102,6 +102,7 @@ void InstanceController::RecordStopLocked(InstanceRecord* r, const vmm::VmStatus
   if (booted) r->uptime_before_ms += std::max<int64_t>(0, now - r->running_since_ms);
   v.state = api::kStateStopped;
   r->host_ports.clear();
+  r->listening_ports.clear();
   if (FinishParkLocked(r, status)) {  // scale-to-zero: standby
     r->running_since_ms = 0;
     r->stop_request = 0;
@@ -152,6 +153,7 @@ void InstanceController::FollowVmLocked(InstanceRecord* r) {
         v.boot_time_us = status.boot_time_us;
         PersistLocked(*r);
       }
+      NoteListeningLocked(r, status);
       return;
     case vmm::VmState::kStopping:
       if (v.state != api::kStateStopping) {
@@ -263,6 +265,7 @@ void InstanceController::StartThreads() {
   supervisor_ = std::thread([this] { SupervisorLoop(); });
   parker_ = std::thread([this] { ParkerLoop(); });
   preparer_ = std::thread([this] { PreparerLoop(); });
+  prober_ = std::thread([this] { ProberLoop(); });
 }
 
 void InstanceController::Shutdown() {
@@ -276,6 +279,7 @@ void InstanceController::Shutdown() {
   if (supervisor_.joinable()) supervisor_.join();
   if (parker_.joinable()) parker_.join();
   if (preparer_.joinable()) preparer_.join();
+  if (prober_.joinable()) prober_.join();
   std::lock_guard lock(mu_);
   std::vector<std::string> uuids;
   for (const auto& [uuid, r] : records_) uuids.push_back(uuid);

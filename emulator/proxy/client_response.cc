@@ -97,7 +97,12 @@ void ClientSession<Stream>::OnResponseHead() {
   client_keep_alive_ = keep_alive_ && resp_body_.kind() != BodyFramer::Kind::kUntilClose;
   if (AwaitingRestOfSmallResponse()) return;
   resp_head_out_.clear();
-  if (client_keep_alive_ && !response_keep_alive_) RewriteResponseHead();
+  // The head is rewritten when what it says does not hold for the client's connection: the
+  // backend's HTTP/1.0 (an intermediary sends its own version, RFC 9110 §6.2) or its
+  // Connection fields.
+  if (resp_.minor_version == 0 || client_keep_alive_ != response_keep_alive_) {
+    RewriteResponseHead();
+  }
   response_started_ = true;
   ForwardResponseBody(resp_.head_size);
 }
@@ -136,7 +141,11 @@ void ClientSession<Stream>::RewriteResponseHead() {
     if (EqualsIgnoreCase(f.name, "connection") || EqualsIgnoreCase(f.name, "keep-alive")) continue;
     resp_head_out_.append(f.name).append(": ").append(f.value).append("\r\n");
   }
-  if (req_.minor_version == 0) resp_head_out_.append("Connection: keep-alive\r\n");
+  if (!client_keep_alive_) {
+    resp_head_out_.append("Connection: close\r\n");
+  } else if (req_.minor_version == 0) {
+    resp_head_out_.append("Connection: keep-alive\r\n");
+  }
   resp_head_out_.append("\r\n");
 }
 

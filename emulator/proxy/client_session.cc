@@ -104,7 +104,8 @@ void ClientSession<Stream>::StartRaw(const ServiceRoute& route) {
   auto self = this->shared_from_this();
   UpstreamConnect::Start(
       config_.shared, &upstream_, route, config_.published_port, Balance::kConnections, nullptr,
-      [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
+      [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now,
+             const std::string&) {
         if (outcome == UpstreamConnect::Outcome::kConnected) {
           self->attached_ = pick;
           self->in_exchange_ = true;  // the splice's, started by the balancer's Reserve
@@ -212,7 +213,8 @@ void ClientSession<Stream>::AttachAndForward() {
   auto self = this->shared_from_this();
   UpstreamConnect::Start(
       shared, &upstream_, *route_, config_.published_port, Balance::kRequests, config_.pool,
-      [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now) {
+      [self](UpstreamConnect::Outcome outcome, const BackendPick& pick, const ServiceRoute& now,
+             const std::string& why) {
         using Outcome = UpstreamConnect::Outcome;
         if (outcome == Outcome::kConnected || outcome == Outcome::kReused) {
           self->attached_ = pick;
@@ -223,7 +225,7 @@ void ClientSession<Stream>::AttachAndForward() {
         }
         if (self->closed_) return;
         if (outcome == UpstreamConnect::Outcome::kUnavailable) {
-          return self->SendError(503, "no instance of the service is running\n");
+          return self->SendError(503, why + "\n");
         }
         if (outcome == UpstreamConnect::Outcome::kFailed) {
           return self->SendError(502, "no instance of the service answered\n");

@@ -70,7 +70,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession<Stream>>
   void ReadResponse();
   void OnResponseHead();
   bool AwaitingRestOfSmallResponse();  // true: reading on, OnResponseHead() runs again
-  void RewriteResponseHead();          // into resp_head_out_: HTTP/1.1, no Connection/Keep-Alive
+  void RewriteResponseHead();  // into resp_head_out_: HTTP/1.1, Connection as the client gets it
   void ForwardResponseBody(size_t skip);
   void OnResponseDone();
   void StartSplice();

@@ -22,9 +22,10 @@ bool HasHandler(const ServiceRoute& route, int port, const std::string& handler)
   return false;
 }
 
-bool HasRunningBackend(const ServiceRoute& route) {
-  return std::any_of(route.backends.begin(), route.backends.end(),
-                     [](const Backend& b) { return b.running; });
+bool ServesPort(const ServiceRoute& route, int destination_port) {
+  return std::any_of(route.backends.begin(), route.backends.end(), [&](const Backend& b) {
+    return b.running && b.host_ports.count(destination_port) > 0;
+  });
 }
 
 LoadBalancer::LoadBalancer(RouteEvents* events, std::chrono::milliseconds dead_skip)

@@ -90,7 +90,7 @@ class LoadBalancer {
 int DestinationPort(const ServiceRoute& route, int port);
 // Whether published `port` of `route` lists `handler`.
 bool HasHandler(const ServiceRoute& route, int port, const std::string& handler);
-// Whether `route` has a running backend.
-bool HasRunningBackend(const ServiceRoute& route);
+// Whether `route` has a running backend listening on `destination_port`.
+bool ServesPort(const ServiceRoute& route, int destination_port);
 
 }  // namespace ukc::proxy

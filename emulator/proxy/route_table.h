@@ -31,9 +31,14 @@ struct ServiceRoute {
   std::string group_uuid, group_name;
   std::vector<std::string> fqdns;       // lower-case, no trailing dot
   std::vector<api::ServicePort> ports;  // published ports
-  std::vector<Backend> backends;        // the group's instances that can take traffic
-  bool scale_to_zero = false;           // a connection may wake a standby backend
-  int standby = 0;     // members in standby that RouteEvents::WakeAnother can start
+  // The group's instances that can take traffic; each one's `host_ports` lists only the
+  // destination ports its app has been seen listening on.
+  std::vector<Backend> backends;
+  bool scale_to_zero = false;  // a connection may wake a standby backend
+  int standby = 0;             // members in standby that RouteEvents::WakeAnother can start
+  // Members on their way to serving: booting, or running with a destination port not seen
+  // listening yet. A connection that finds no backend for its port waits for them (Wake).
+  int pending = 0;
   int soft_limit = 0;  // exchanges per instance beyond which another one is woken (0: never)
   int hard_limit = 0;  // exchanges per instance never exceeded (0: no limit)
 };
@@ -54,10 +59,11 @@ class RouteEvents {
   // Every running instance of the group is at its soft limit: start one standby member, unless
   // one is starting already. Must not block.
   virtual void WakeAnother(const std::string& group_uuid) = 0;
-  // No running backend: start one of the group's standby instances and block until one runs or
-  // `deadline`; returns the route as it is then (Unavailable on timeout).
-  virtual Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
-                      ServiceRoute* route) = 0;
+  // No running backend listens on `destination_port` (0: any): start one of the group's standby
+  // instances unless one is on its way, and block until one listens there or `deadline`;
+  // returns the route as it is then (Unavailable, with the reason, on timeout).
+  virtual Status Wake(const std::string& group_uuid, int destination_port,
+                      std::chrono::steady_clock::time_point deadline, ServiceRoute* route) = 0;
 };
 
 class RouteTable {

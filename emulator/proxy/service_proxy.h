@@ -39,7 +39,8 @@ struct ServiceProxyOptions {
   int threads = DefaultIoThreads();
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds dead_backend_skip{3000};
-  std::chrono::milliseconds wake_timeout{30000};
+  // How long a connection is held for an instance to wake, boot or start listening (then 503).
+  std::chrono::milliseconds wake_timeout{60000};
   std::chrono::milliseconds idle_timeout{120000};
 };
 

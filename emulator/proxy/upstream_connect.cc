@@ -32,18 +32,22 @@ void UpstreamConnect::Next() {
   if (!pick) {
     if (shared_->balancer->AllAtHardLimit(route_)) return Finish(Outcome::kFull);
     if (!failed_.empty()) return Finish(Outcome::kFailed);
-    if (HasRunningBackend(route_) || !route_.scale_to_zero || woken_) {
+    bool serving = ServesPort(route_, destination_port_);
+    if (serving || woken_ || !(route_.scale_to_zero || route_.pending > 0)) {
       // Running backends that are all marked dead count as failed, not as absent.
-      return Finish(HasRunningBackend(route_) ? Outcome::kFailed : Outcome::kUnavailable);
+      return Finish(serving ? Outcome::kFailed : Outcome::kUnavailable,
+                    "no instance of the service is running");
     }
+    // Standby members, or members booting or not listening yet: hold the connection until one
+    // listens on the port.
     woken_ = true;
     auto self = shared_from_this();
-    shared_->waker->Wake(route_.group_uuid, socket_->get_executor(),
+    shared_->waker->Wake(route_.group_uuid, destination_port_, socket_->get_executor(),
                          [self](const Status& status, const ServiceRoute& route) {
                            if (!status.ok()) {
                              Log(LogLevel::kWarn, "proxy: wake " + self->route_.group_name + ": " +
                                                       status.message());
-                             return self->Finish(Outcome::kUnavailable);
+                             return self->Finish(Outcome::kUnavailable, status.message());
                            }
                            self->route_ = route;
                            self->Next();
@@ -95,9 +99,9 @@ void UpstreamConnect::OnConnected(const boost::system::error_code& ec) {
   Finish(Outcome::kConnected);
 }
 
-void UpstreamConnect::Finish(Outcome outcome) {
+void UpstreamConnect::Finish(Outcome outcome, const std::string& why) {
   Done done = std::move(done_);
-  done(outcome, pick_, route_);
+  done(outcome, pick_, route_, why);
 }
 
 }  // namespace ukc::proxy

@@ -1,8 +1,10 @@
 // What every proxy session shares (ProxyShared), and UpstreamConnect: one attempt to attach a
 // client connection to a backend of a route — the balancer's pick, a parked connection to it from
 // the io thread's UpstreamPool when there is one, else a TCP connect with a timeout, fail-over to
-// the other running backends (a refused backend is skipped for a while), and, when the route has
-// no running backend but scales to zero, a Wake through the Waker.
+// the other running backends (a refused backend is skipped for a while), and, when no running
+// backend listens on the port but one may soon (standby members of a route that scales to zero,
+// or members still booting or not listening yet), a Wake through the Waker that holds the
+// connection until one listens.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -33,8 +35,10 @@ class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
   // ok (kReused: a parked connection) / 503 none running / 502 none answered / 503 every running
   // one at its hard limit
   enum class Outcome { kConnected, kReused, kUnavailable, kFailed, kFull };
-  // The route as the attempt ended with it (after a wake: the woken instance running).
-  using Done = std::function<void(Outcome, const BackendPick&, const ServiceRoute&)>;
+  // The route as the attempt ended with it (after a wake: the woken instance running), and for
+  // kUnavailable why no instance could take the connection.
+  using Done =
+      std::function<void(Outcome, const BackendPick&, const ServiceRoute&, const std::string&)>;
 
   // Connects `*socket` (owned by the caller, who keeps it alive until `done`) to a backend
   // serving published `port` of `route`, picked `by` connections or requests; `pool` (may be
@@ -49,7 +53,7 @@ class UpstreamConnect : public std::enable_shared_from_this<UpstreamConnect> {
                   ServiceRoute route, int port, Balance by, UpstreamPool* pool, Done done);
   void Next();
   void OnConnected(const boost::system::error_code& ec);
-  void Finish(Outcome outcome);
+  void Finish(Outcome outcome, const std::string& why = "");
 
   const ProxyShared* shared_;
   boost::asio::ip::tcp::socket* socket_;

@@ -10,27 +10,28 @@ Waker::Waker(RouteEvents* events, std::chrono::milliseconds timeout, int threads
 
 Waker::~Waker() { Stop(); }
 
-void Waker::Wake(const std::string& group_uuid, boost::asio::any_io_executor executor,
-                 Callback done) {
+void Waker::Wake(const std::string& group_uuid, int destination_port,
+                 boost::asio::any_io_executor executor, Callback done) {
   {
     std::lock_guard lock(mu_);
-    auto& waiters = waiting_[group_uuid];
+    auto& waiters = waiting_[{group_uuid, destination_port}];
     waiters.push_back({std::move(executor), std::move(done)});
-    if (waiters.size() > 1) return;  // a Wake for this group is already running
+    if (waiters.size() > 1) return;  // a Wake for this group and port is already running
   }
-  boost::asio::post(pool_, [this, group_uuid] { Run(group_uuid); });
+  boost::asio::post(pool_,
+                    [this, group_uuid, destination_port] { Run(group_uuid, destination_port); });
 }
 
-void Waker::Run(const std::string& group_uuid) {
+void Waker::Run(const std::string& group_uuid, int destination_port) {
   ServiceRoute route;
-  Status status =
-      events_ == nullptr
-          ? Status::Unavailable("no controller to wake instances")
-          : events_->Wake(group_uuid, std::chrono::steady_clock::now() + timeout_, &route);
+  Status status = events_ == nullptr
+                      ? Status::Unavailable("no controller to wake instances")
+                      : events_->Wake(group_uuid, destination_port,
+                                      std::chrono::steady_clock::now() + timeout_, &route);
   std::vector<Waiter> waiters;
   {
     std::lock_guard lock(mu_);
-    auto it = waiting_.find(group_uuid);
+    auto it = waiting_.find({group_uuid, destination_port});
     if (it != waiting_.end()) {
       waiters = std::move(it->second);
       waiting_.erase(it);

@@ -1,5 +1,5 @@
 // Waker: runs the blocking RouteEvents::Wake off the proxy's io threads. Connections that wait
-// for the same service group share one Wake call; each gets the outcome posted to its own
+// for the same service group and port share one Wake call; each gets the outcome posted to its own
 // executor. Stop() waits for the running calls (each bounded by its deadline).
 #pragma once
 
@@ -22,7 +22,8 @@ class Waker {
   Waker(RouteEvents* events, std::chrono::milliseconds timeout, int threads = 2);
   ~Waker();
 
-  void Wake(const std::string& group_uuid, boost::asio::any_io_executor executor, Callback done);
+  void Wake(const std::string& group_uuid, int destination_port,
+            boost::asio::any_io_executor executor, Callback done);
   void Stop();
 
  private:
@@ -30,13 +31,13 @@ class Waker {
     boost::asio::any_io_executor executor;
     Callback done;
   };
-  void Run(const std::string& group_uuid);
+  void Run(const std::string& group_uuid, int destination_port);
 
   RouteEvents* events_;
   std::chrono::milliseconds timeout_;
   boost::asio::thread_pool pool_;
   std::mutex mu_;
-  std::map<std::string, std::vector<Waiter>> waiting_;  // by group uuid
+  std::map<std::pair<std::string, int>, std::vector<Waiter>> waiting_;  // by group uuid and port
 };
 
 }  // namespace ukc::proxy

@@ -20,6 +20,8 @@ fs::path DefaultCacheDir() {
   return fs::path(home ? home : "/tmp") / ".cache" / "ukc-emu" / "runtimes";
 }
 
+fs::path AccelCacheFile() { return DefaultCacheDir() / "accel"; }
+
 RuntimeBuilder::RuntimeBuilder(BuildOptions options, CommandRunner* runner,
                                registry::RegistryStore* store, std::ostream* progress)
     : options_(std::move(options)), runner_(runner), store_(store), progress_(progress) {}

@@ -41,6 +41,9 @@ struct BuildResult {
 
 // ${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
 std::filesystem::path DefaultCacheDir();
+// The machine's accelerator probe result (vmm/accel_probe.h) in that cache: one per machine,
+// found by every data dir (throw-away ones in tests and CI too).
+std::filesystem::path AccelCacheFile();
 
 class RuntimeBuilder {
  public:

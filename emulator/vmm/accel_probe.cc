@@ -1,9 +1,12 @@
 #include "vmm/accel_probe.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <thread>
 
 #include "store/data_dir.h"
@@ -13,12 +16,60 @@
 namespace ukc::vmm {
 namespace {
 
-std::string CacheKey(const QemuConfig& config) {
+// The QEMU build: the binary's resolved path, size and modification time.
+std::string QemuBuild(const std::string& binary) {
+  std::string path = binary;
+  if (path.find('/') == std::string::npos) {  // looked up in PATH, as Spawn does
+    const char* env = std::getenv("PATH");
+    std::string dirs = env ? env : "/usr/bin:/bin";
+    for (size_t start = 0; start <= dirs.size();) {
+      size_t end = dirs.find(':', start);
+      if (end == std::string::npos) end = dirs.size();
+      std::string candidate = dirs.substr(start, end - start) + "/" + binary;
+      if (access(candidate.c_str(), X_OK) == 0) {
+        path = candidate;
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  std::error_code ec;
+  auto resolved = std::filesystem::canonical(path, ec);
+  if (ec) return binary;
+  struct stat st {};
+  if (stat(resolved.c_str(), &st) != 0) return resolved.string();
+  return resolved.string() + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mtime);
+}
+
+}  // namespace
+
+std::string AccelCacheKey(const QemuConfig& config) {
   std::string boot_id;
   (void)store::ReadFile("/proc/sys/kernel/random/boot_id", &boot_id);
   while (!boot_id.empty() && boot_id.back() == '\n') boot_id.pop_back();
-  return boot_id + " " + config.binary + " " + config.machine;
+  return boot_id + " " + QemuBuild(config.binary) + " " + config.machine;
 }
+
+bool KvmFailureLogged(const std::string& qemu_log) {
+  size_t pos = 0;
+  while (pos < qemu_log.size()) {
+    size_t nl = qemu_log.find('\n', pos);
+    if (nl == std::string::npos) nl = qemu_log.size();
+    std::string line = qemu_log.substr(pos, nl - pos);
+    pos = nl + 1;
+    std::string lower;
+    for (char c : line) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("warning:") != std::string::npos || lower.find("kvm") == std::string::npos) {
+      continue;
+    }
+    for (const char* word : {"error", "fail", "could not", "cannot", "not supported", "abort"}) {
+      if (lower.find(word) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+namespace {
 
 bool ProbeBoots(const ProbeRequest& r) {
   if (access("/dev/kvm", R_OK | W_OK) != 0) return false;
@@ -35,26 +86,31 @@ bool ProbeBoots(const ProbeRequest& r) {
            .ok()) {
     return false;
   }
+  // Done as soon as the guest reports (no need to wait for its power-off), or QEMU logs a KVM
+  // error, or QEMU ends; a guest that hangs is given `timeout`.
   auto deadline = std::chrono::steady_clock::now() + r.timeout;
-  bool exited = false;
-  while (!exited && std::chrono::steady_clock::now() < deadline) {
+  bool exited = false, booted = false, failed = false;
+  while (!exited && !booted && !failed && std::chrono::steady_clock::now() < deadline) {
     exited = waitpid(pid, nullptr, WNOHANG) == pid;
-    if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::string log;
+    (void)store::ReadFile(console, &log);
+    booted = log.find("\"event\":\"app-exit\",\"code\":127") != std::string::npos;
+    (void)store::ReadFile(r.work_dir / "probe.qemu.log", &log);
+    failed = KvmFailureLogged(log);
+    if (!exited && !booted && !failed) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (!exited) {
     kill(-pid, SIGKILL);
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
   }
-  std::string log;
-  (void)store::ReadFile(console, &log);
-  return log.find("\"event\":\"app-exit\",\"code\":127") != std::string::npos;
+  return booted;
 }
 
 }  // namespace
 
 std::string ProbeAccelerator(const ProbeRequest& request) {
-  std::string key = CacheKey(request.config), cached;
+  std::string key = AccelCacheKey(request.config), cached;
   if (!request.cache_file.empty() && store::ReadFile(request.cache_file, &cached).ok()) {
     auto nl = cached.find('\n');
     if (nl != std::string::npos && cached.substr(nl + 1) == key) return cached.substr(0, nl);

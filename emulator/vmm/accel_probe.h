@@ -1,7 +1,8 @@
 // Chooses the accelerator: KVM only when a tiny guest really boots with it (here /dev/kvm exists
 // but QEMU hangs or aborts with it). The probe boots the given kernel + initrd with no argv and
-// expects ukc-init's `"code":127` report within `timeout`. Results are cached in `cache_file`
-// (keyed by the host's boot id and the QEMU binary) so later processes skip the probe.
+// expects ukc-init's `"code":127` report within `timeout`; a KVM error in QEMU's log ends it at
+// once. Results are cached in `cache_file` (keyed by the host's boot id and the QEMU build: one
+// file per machine, shared by every data dir) so later processes skip the probe.
 #pragma once
 
 #include <chrono>
@@ -20,5 +21,10 @@ struct ProbeRequest {
 
 // "kvm" or "tcg". Never fails: any problem means "tcg".
 std::string ProbeAccelerator(const ProbeRequest& request);
+// What a cached result is valid for: the host's boot id, the QEMU binary's resolved path, size and
+// mtime, and the machine type.
+std::string AccelCacheKey(const QemuConfig& config);
+// Whether QEMU's log (stderr) reports a KVM failure (an error line naming KVM; warnings aside).
+bool KvmFailureLogged(const std::string& qemu_log);
 
 }  // namespace ukc::vmm

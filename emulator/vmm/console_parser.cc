@@ -29,6 +29,13 @@ std::optional<GuestEvent> ParseConsoleLine(std::string_view line) {
   e.code = Field<int>(j, "code");
   e.signal = Field<int>(j, "signal");
   e.pid = Field<int>(j, "pid");
+  e.port = Field<int>(j, "port");
+  if (auto it = j.find("watching"); it != j.end() && it->is_array()) {
+    e.watching.emplace();
+    for (const auto& port : *it) {
+      if (port.is_number_integer()) e.watching->push_back(port.get<int>());
+    }
+  }
   if (j.contains("reason") && j["reason"].is_string()) e.reason = j["reason"];
   if (j.contains("message") && j["message"].is_string()) e.message = j["message"];
   return e;

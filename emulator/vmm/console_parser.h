@@ -8,13 +8,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ukc::vmm {
 
 struct GuestEvent {
-  std::string event;  // "boot" | "app-start" | "stop" | "app-exit" | "error" | other
+  std::string event;  // "boot" | "app-start" | "listening" | "stop" | "app-exit" | "error" | …
   std::optional<int64_t> uptime_ms;
-  std::optional<int> code, signal, pid;
+  std::optional<int> code, signal, pid, port;
+  std::optional<std::vector<int>> watching;  // app-start: the ports ukc-init reports on
   std::string reason, message;
 };
 

@@ -45,9 +45,20 @@ void FakeVmm::Refresh(Vm* vm, Clock::TimePoint now) {
     vm->status.state = VmState::kRunning;
     vm->running_at = vm->launched + delay;
     vm->status.boot_time_us = std::chrono::duration_cast<std::chrono::microseconds>(delay).count();
-    if (vm->restored) return;
+    vm->status.reports_listening = s.reports_listening;
+    if (vm->restored) {  // saved while listening; no console output
+      for (const auto& [guest, host] : vm->status.host_ports) {
+        if (s.reports_listening) vm->status.listening_ports.insert(guest);
+      }
+      return;
+    }
     vm->console += s.console;
     if (!vm->console_file.empty()) std::ofstream(vm->console_file, std::ios::app) << s.console;
+  }
+  if (vm->status.state == VmState::kRunning && s.reports_listening && s.listen_after &&
+      now >= vm->running_at + *s.listen_after) {
+    for (const auto& [guest, host] : vm->status.host_ports)
+      vm->status.listening_ports.insert(guest);
   }
   if (vm->status.state == VmState::kRunning && s.exit_after &&
       now >= vm->running_at + *s.exit_after) {

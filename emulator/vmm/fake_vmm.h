@@ -26,6 +26,10 @@ struct FakeScript {
   std::string console;                          // app output, appears at app start
   Status launch_error;                          // returned by Launch when not ok
   std::string boot_failure;  // non-empty: the VM stops at boot_delay with "boot-failed: …"
+  // After app start the guest reports its ports listening after this (nullopt: never listens).
+  // A restored VM listens at once.
+  std::optional<std::chrono::milliseconds> listen_after = std::chrono::milliseconds(0);
+  bool reports_listening = true;  // false: like a guest without ukc-init's reports
 };
 
 class FakeVmm : public Vmm {

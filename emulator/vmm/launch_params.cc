@@ -36,6 +36,11 @@ Status WriteLaunchFiles(const LaunchSpec& spec, const std::filesystem::path& dir
   if (!spec.env.empty()) params.emplace_back("env", NulJoined(spec.env));
   if (!spec.cwd.empty()) params.emplace_back("cwd", spec.cwd + "\n");
   params.emplace_back("stop_timeout_ms", std::to_string(spec.stop_timeout.count()) + "\n");
+  if (!spec.guest_ports.empty()) {
+    std::string ports;
+    for (int port : spec.guest_ports) ports += std::to_string(port) + "\n";
+    params.emplace_back("ports", ports);  // ukc-init reports when the app listens on each
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IoError("cannot create " + dir.string() + ": " + ec.message());

@@ -86,6 +86,9 @@ Status QemuVmm::Launch(const LaunchSpec& requested, VmStatus* status) {
       vm->status.boot_time_us =
           std::chrono::duration_cast<std::chrono::microseconds>(clock_->Now() - vm->launched)
               .count();
+      vm->status.reports_listening = e.watching.has_value();
+    } else if (e.event == "listening" && e.port) {
+      vm->status.listening_ports.insert(*e.port);
     } else if (e.event == "app-exit") {
       vm->app_exited = true;
       vm->status.exit_code = e.code;

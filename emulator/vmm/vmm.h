@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,11 @@ struct VmStatus {
   std::string id;
   VmState state = VmState::kStarting;
   std::map<int, int> host_ports;  // guest port → host port on 127.0.0.1
-  std::optional<int> exit_code;   // the app's, from the guest's app-exit report
+  // Whether the guest reports when its app listens on the guest ports (ukc-init watches them),
+  // and the ports it has reported so far. A guest that does not report must be probed.
+  bool reports_listening = false;
+  std::set<int> listening_ports;
+  std::optional<int> exit_code;  // the app's, from the guest's app-exit report
   // Set when stopped: "app-exit" (app ended by itself), "stopped" (Stop, guest powered off),
   // "killed" (Kill, or Stop had to escalate), "crashed" (VM ended without an app-exit report),
   // "boot-failed: <why>" (VM ended before the app started, e.g. QEMU refused its arguments),

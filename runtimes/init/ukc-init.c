@@ -6,6 +6,8 @@
  *   - loads the kernel modules listed in /ukc/modules (one path per line, in order)
  *   - brings up lo and eth0 (10.0.2.15/24, default route 10.0.2.2, DNS 10.0.2.3)
  *   - reads /ukc/argv, /ukc/env (NUL-separated) and /ukc/cwd (one line)
+ *   - watches the TCP ports listed in /ukc/ports (one per line) and reports each once the app
+ *     listens on it (any address but loopback), so the host routes traffic only then
  *   - runs the app with stdout/stderr on /dev/console, reaps zombies,
  *     forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 to it
  *   - on the ACPI power button (QMP system_powerdown): SIGTERM to the app,
@@ -14,12 +16,15 @@
  *
  * Reports on the console, one line each:
  *   ukc-init: {"event":"boot","uptime_ms":N}
- *   ukc-init: {"event":"app-start","pid":N,"uptime_ms":N}
+ *   ukc-init: {"event":"app-start","pid":N,"uptime_ms":N,"watching":[P,...]}
+ *   ukc-init: {"event":"listening","port":P,"uptime_ms":N}
  *   ukc-init: {"event":"stop","reason":"power-button"|"signal","uptime_ms":N}
  *   ukc-init: {"event":"app-exit","code":N,"signal":S,"uptime_ms":N}
  *   ukc-init: {"event":"error","message":"..."}
+ *   ukc-init: {"event":"template-ready","uptime_ms":N}     (template mode, template.h)
+ *   ukc-init: {"event":"restored","app_bytes":N,"import_ms":N,"uptime_ms":N}
  *
- * Static, libc only: gcc -static -Os.
+ * Static, libc only: gcc -static -Os (the Makefile builds every .c file of this folder).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,6 +55,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "init_log.h"
+#include "template.h"
+
 #define UKC_DIR "/ukc"
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_INPUTS 8
@@ -59,47 +67,6 @@
  * SIGTERM lands in a tty write() that returns EINTR without SA_RESTART and the line is lost. */
 static void signal_app(pid_t app, int sig) {
   if (kill(-app, sig) < 0) kill(app, sig);
-}
-
-static long long uptime_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_BOOTTIME, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* One write() per line so lines from init never interleave with each other. */
-static void emit_line(const char *json) {
-  char buf[1024];
-  int n = snprintf(buf, sizeof buf, "ukc-init: %s\n", json);
-  if (n < 0) return;
-  if (n >= (int)sizeof buf) {
-    n = sizeof buf - 1;
-    buf[n - 1] = '\n';
-  }
-  ssize_t w = write(STDOUT_FILENO, buf, (size_t)n);
-  (void)w;
-}
-
-static void emit_error(const char *fmt, ...) {
-  char msg[512], esc[800], json[900];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  size_t j = 0;
-  for (const unsigned char *p = (const unsigned char *)msg; *p && j + 7 < sizeof esc; p++) {
-    if (*p == '"' || *p == '\\') {
-      esc[j++] = '\\';
-      esc[j++] = (char)*p;
-    } else if (*p < 0x20) {
-      j += (size_t)snprintf(esc + j, sizeof esc - j, "\\u%04x", *p);
-    } else {
-      esc[j++] = (char)*p;
-    }
-  }
-  esc[j] = 0;
-  snprintf(json, sizeof json, "{\"event\":\"error\",\"message\":\"%s\"}", esc);
-  emit_line(json);
 }
 
 /* ---------- files ---------- */
@@ -250,7 +217,7 @@ static int if_up(int s, const char *name) {
  * through the qemu_fw_cfg module's sysfs): the host then boots the image's initrd unchanged, with
  * no per-instance copy. Each one found replaces /ukc/<name> from the initrd. */
 static void import_fw_cfg_params(void) {
-  static const char *const names[] = {"argv", "env", "cwd", "net", "stop_timeout_ms"};
+  static const char *const names[] = {"argv", "env", "cwd", "net", "stop_timeout_ms", "ports"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     char src[128], dst[64];
     snprintf(src, sizeof src, "/sys/firmware/qemu_fw_cfg/by_name/opt/ukc/%s/raw", names[i]);
@@ -266,6 +233,23 @@ static void import_fw_cfg_params(void) {
       close(fd);
     }
     free(data);
+  }
+}
+
+/* Make the guest ARP for the gateway now: QEMU's user network (slirp) learns the guest's MAC
+ * only from ARP, and until it has it, it drops the SYNs of forwarded host connections and
+ * retries only after its slow TCP retransmit timer (~1-3 s). One datagram to the gateway's
+ * discard port costs nothing and makes the first hostfwd connection succeed at once. A guest
+ * restored from a template does it again: the restoring QEMU's user network is a new one. */
+static void announce_to_gateway(const char *gw) {
+  int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (u >= 0) {
+    struct sockaddr_in to;
+    set_sin((struct sockaddr *)&to, gw);
+    to.sin_port = htons(9);
+    ssize_t w = sendto(u, "", 0, 0, (struct sockaddr *)&to, sizeof to);
+    (void)w;
+    close(u);
   }
 }
 
@@ -340,19 +324,7 @@ static void setup_network(void) {
     emit_error("default route via %s: %s", gw, strerror(errno));
   close(s);
 
-  /* Make the guest ARP for the gateway now: QEMU's user network (slirp) learns the guest's MAC
-   * only from ARP, and until it has it, it drops the SYNs of forwarded host connections and
-   * retries only after its slow TCP retransmit timer (~1-3 s). One datagram to the gateway's
-   * discard port costs nothing and makes the first hostfwd connection succeed at once. */
-  int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (u >= 0) {
-    struct sockaddr_in to;
-    set_sin((struct sockaddr *)&to, gw);
-    to.sin_port = htons(9);
-    ssize_t w = sendto(u, "", 0, 0, (struct sockaddr *)&to, sizeof to);
-    (void)w;
-    close(u);
-  }
+  announce_to_gateway(gw);
 
   mkdir_p("/etc", 0755);
   char resolv[96];
@@ -360,6 +332,83 @@ static void setup_network(void) {
   write_file("/etc/resolv.conf", resolv);
   if (access("/etc/hosts", F_OK) != 0)
     write_file("/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+}
+
+/* ---------- listening ports ---------- */
+
+#define MAX_WATCHED 16
+
+/* The guest ports the host forwards (/ukc/ports, one number per line). */
+static int read_watched_ports(int *ports, int max) {
+  char *buf = read_file(UKC_DIR "/ports", NULL);
+  if (!buf) return 0;
+  int n = 0;
+  for (char *tok = strtok(buf, " \t\n"); tok && n < max; tok = strtok(NULL, " \t\n")) {
+    int port = atoi(tok);
+    if (port > 0 && port < 65536) ports[n++] = port;
+  }
+  free(buf);
+  return n;
+}
+
+/* Whether a line of /proc/net/tcp{,6} is a listener on `port` reachable from outside the guest:
+ * state 0A (LISTEN) on any local address but loopback (127.0.0.0/8, ::1). */
+static int listens_on(const char *line, int port) {
+  char local[64];
+  unsigned lport, state;
+  if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", local, &lport, &state) != 3)
+    return 0;
+  if (state != 0x0A || (int)lport != port) return 0;
+  size_t len = strlen(local);
+  if (len == 8) return strcmp(local + 6, "7F") != 0 && strcmp(local + 6, "7f") != 0;
+  if (len == 32) {
+    if (!strcmp(local, "00000000000000000000000001000000")) return 0; /* ::1 */
+    if (!strncmp(local, "0000000000000000FFFF0000", 24) && (local[30] == '7') &&
+        (local[31] == 'F' || local[31] == 'f'))
+      return 0; /* ::ffff:127.x */
+    return 1;
+  }
+  return 0;
+}
+
+static int port_listening(int port) {
+  static const char *const tables[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+  for (size_t t = 0; t < 2; t++) {
+    FILE *f = fopen(tables[t], "re");
+    if (!f) continue;
+    char line[256];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) found = listens_on(line, port);
+    fclose(f);
+    if (found) return 1;
+  }
+  return 0;
+}
+
+/* Reports the watched ports that listen now and drops them from the list; returns how many are
+ * left. */
+static int report_listening(int *ports, int n) {
+  for (int i = 0; i < n;) {
+    if (!port_listening(ports[i])) {
+      i++;
+      continue;
+    }
+    char line[96];
+    snprintf(line, sizeof line, "{\"event\":\"listening\",\"port\":%d,\"uptime_ms\":%lld}",
+             ports[i], uptime_ms());
+    emit_line(line);
+    ports[i] = ports[--n];
+  }
+  return n;
+}
+
+/* How long to sleep before looking again: often while the app starts, rarely once it has taken a
+ * while (an app that never listens costs little). */
+static int watch_interval_ms(long long watching_since) {
+  long long waited = uptime_ms() - watching_since;
+  if (waited < 3000) return 5;
+  if (waited < 30000) return 25;
+  return 250;
 }
 
 /* ---------- power button ---------- */
@@ -480,8 +529,24 @@ int main(void) {
   reboot(RB_DISABLE_CAD); /* Ctrl-Alt-Del -> SIGINT to us instead of an instant reset */
 
   load_modules();
-  import_fw_cfg_params();
-  setup_network();
+  if (template_requested()) {
+    /* What every instance shares is done; the rest comes with the launch that restores us. */
+    setup_network();
+    if (template_wait_and_import() < 0) {
+      snprintf(line, sizeof line,
+               "{\"event\":\"app-exit\",\"code\":127,\"signal\":0,\"uptime_ms\":%lld}", uptime_ms());
+      emit_line(line);
+      power_off();
+    }
+    if (access(UKC_DIR "/net", F_OK) == 0) {
+      setup_network(); /* this instance's own addresses */
+    } else {
+      announce_to_gateway("10.0.2.2");
+    }
+  } else {
+    import_fw_cfg_params();
+    setup_network();
+  }
 
   size_t alen = 0, argc = 0;
   char *abuf = read_file(UKC_DIR "/argv", &alen);
@@ -503,6 +568,9 @@ int main(void) {
     free(st);
   }
 
+  int watched[MAX_WATCHED];
+  int nwatched = read_watched_ports(watched, MAX_WATCHED);
+
   pid_t app = fork();
   if (app == 0) {
     sigprocmask(SIG_UNBLOCK, &mask, NULL);
@@ -520,9 +588,16 @@ int main(void) {
     emit_error("fork: %s", strerror(errno));
     power_off();
   }
-  snprintf(line, sizeof line, "{\"event\":\"app-start\",\"pid\":%d,\"uptime_ms\":%lld}", app,
-           uptime_ms());
-  emit_line(line);
+  {
+    char start[320];
+    int len = snprintf(start, sizeof start, "{\"event\":\"app-start\",\"pid\":%d,\"uptime_ms\":%lld,\"watching\":[", app,
+                       uptime_ms());
+    for (int i = 0; i < nwatched; i++)
+      len += snprintf(start + len, sizeof start - (size_t)len, "%s%d", i ? "," : "", watched[i]);
+    snprintf(start + len, sizeof start - (size_t)len, "]}");
+    emit_line(start);
+  }
+  long long watching_since = uptime_ms();
 
   /* Power button (QMP system_powerdown) -> graceful stop. Set up after the app started: off the
    * critical path of boot. Needs the 'button' and 'evdev' modules (loaded from /ukc/modules). */
@@ -542,6 +617,11 @@ int main(void) {
     if (kill_at >= 0) {
       long long left = kill_at - uptime_ms();
       timeout = left < 0 ? 0 : (int)left;
+    }
+    if (nwatched > 0) {
+      nwatched = report_listening(watched, nwatched);
+      int every = watch_interval_ms(watching_since);
+      if (nwatched > 0 && (timeout < 0 || timeout > every)) timeout = every;
     }
     int r = poll(pfd, (nfds_t)(1 + ninputs), timeout);
     if (r < 0 && errno != EINTR) {

@@ -9,7 +9,8 @@
  *   closed without a request are not answered nor counted>\n
  * (BOOT tells replicas apart; COUNT is state held in memory, for scale-to-zero snapshots.)
  * GET /slow answers after 2 s (one request at a time: others wait), to hold a request in flight.
- * Prints "listening on :PORT" to stdout once bound. Exits with the code in $EXIT_CODE right
+ * Waits $LISTEN_DELAY_MS before it listens when that is set (an app that starts slowly, as
+ * CPython does under TCG). Prints "listening on :PORT" to stdout once bound. Exits with the code in $EXIT_CODE right
  * after binding when that is set (used to test exit-code reporting). On SIGTERM prints
  * "http-server: SIGTERM, exiting" and exits 0.
  */
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
@@ -40,6 +42,15 @@ int main(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+
+  const char *delay = getenv("LISTEN_DELAY_MS");
+  if (delay && *delay) {
+    long ms = atol(delay);
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !stop) {
+    }
+    if (stop) return 0;
+  }
 
   int s = socket(AF_INET6, SOCK_STREAM, 0);
   int fam6 = s >= 0;

@@ -48,6 +48,14 @@ fetch() {
   return 1
 }
 
+# fetch_once URL: one GET through the proxy's TLS port, no retry: what a user gets for the
+# request sent the moment deploy returns (the proxy holds it until the app listens).
+fetch_once() {
+  local host
+  host=$(sed -E 's#^https://([^:/]+).*#\1#' <<<"$1")
+  curl -sS --fail-with-body --max-time 90 --cacert "$CA" --resolve "$host:$PROXY_TLS:127.0.0.1" "$1"
+}
+
 # registry_state: every repository of the catalog with its tags (to show nothing was pushed).
 registry_state() {
   local repo

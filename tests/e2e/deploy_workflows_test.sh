@@ -81,7 +81,8 @@ check "(1) progress: build, package, push, image listed, start (plain lines off 
 url=$(proxy_url "$TEST_TMP/deploy1.err")
 domain=$(sed -nE 's/^ ├─+ domain: (https:\/\/[^ ]+) +$/\1/p' <<<"$summary")
 expect_eq "(1) the URL hint is the domain on the proxy's port" "$domain:$PROXY_TLS/" "$url"
-expect_eq "(1) the URL answers through the proxy" "Hello, World!" "$(fetch "$url" 60)"
+expect_eq "(1) the URL answers the first request, sent as deploy returns" "Hello, World!" \
+  "$(fetch_once "$url")"
 one_instance() {  # one_instance NAME: the API's JSON of the instance
   curl -s -H "Authorization: Bearer $UKC_TOKEN" "http://$API/v1/instances/$1" | jq '.data.instances[0]'
 }
@@ -96,7 +97,7 @@ parked() {
   return 1
 }
 check "(1) idle for its cooldown: standby" parked
-expect_eq "(1) a request wakes it through the proxy" "Hello, World!" "$(fetch "$url" 90)"
+expect_eq "(1) a request wakes it through the proxy" "Hello, World!" "$(fetch_once "$url")"
 check "(1) image list: local/http-python312 latest with its size" \
   grep -Eq '^local/http-python312 +latest +[0-9.]+ MB$' <<<"$(out cloud image list)"
 check "(1) remove the instance" remove_all_instances

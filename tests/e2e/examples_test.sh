@@ -9,7 +9,8 @@ source "$(dirname "$0")/deploy_helpers.sh"
 
 deploy_setup base nginx node
 
-# deploy_example NAME MEMORY EXPECTED: deploys the copy, fetches / and expects EXPECTED in it.
+# deploy_example NAME MEMORY EXPECTED: deploys the copy, fetches / once as deploy returns (no
+# retry: the proxy holds the request until the app listens) and expects EXPECTED in it.
 deploy_example() {
   local dir=$1 summary url rc
   summary=$(cd "$dir" && "$KRAFT" cloud deploy -p 443:8080 -M "$2" . 2>"$TEST_TMP/err")
@@ -18,8 +19,8 @@ deploy_example() {
   ((rc == 0)) || sed 's/^/       /' "$TEST_TMP/err" | tail -20
   check "$(basename "$dir"): running" grep -Eq '^ ├─+ state: running +$' <<<"$summary"
   url=$(proxy_url "$TEST_TMP/err")
-  check "$(basename "$dir"): the page answers through the proxy" \
-    grep -qF "$3" <<<"$(fetch "$url" 60)"
+  check "$(basename "$dir"): the first request, sent as deploy returns, is answered" \
+    grep -qF "$3" <<<"$(fetch_once "$url")"
   check "$(basename "$dir"): remove the instance" remove_all_instances
 }
 

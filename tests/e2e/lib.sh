@@ -11,6 +11,8 @@
 set -uo pipefail
 
 UKC_EMU=${UKC_EMU:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bin/ukc-emu}
+# The machine's runtime cache (kernel, accelerator probe result), kept when a test moves HOME.
+export UKC_RUNTIME_CACHE=${UKC_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ukc-emu/runtimes}
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ukc-e2e.XXXXXX")
 PASSED=0
 FAILED=0

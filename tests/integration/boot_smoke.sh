@@ -74,7 +74,7 @@ check "body carries GREETING from /ukc/env" grep -q '^GREETING=hello-ukc$' "$WOR
 check "body carries argv[2] from /ukc/argv" grep -q '^ARG2=second-arg$' "$WORK/body"
 check "body carries cwd from /ukc/cwd" grep -q '^CWD=/srv$' "$WORK/body"
 check "console has the boot line" grep -qE '^ukc-init: \{"event":"boot","uptime_ms":[0-9]+\}' "$LOG"
-check "console has the app-start line" grep -qE '^ukc-init: \{"event":"app-start","pid":[0-9]+,"uptime_ms":[0-9]+\}' "$LOG"
+check "console has the app-start line" grep -qE '^ukc-init: \{"event":"app-start","pid":[0-9]+,"uptime_ms":[0-9]+,"watching":\[[0-9,]*\]\}' "$LOG"
 check "console has the app's stdout" grep -q '^listening on :8080' "$LOG"
 check "console has no error line" bash -c "! grep -q '\"event\":\"error\"' '$LOG'"
 

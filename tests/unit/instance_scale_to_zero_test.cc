@@ -6,117 +6,15 @@
 #include <filesystem>
 #include <thread>
 
-#include "platform/instance_controller.h"
-#include "platform/service_group_store.h"
-#include "platform/service_registry.h"
-#include "proxy/route_table.h"
-#include "store/database.h"
-#include "vmm/fake_vmm.h"
+#include "controller_fixture.h"
 
 using namespace ukc;
 using namespace ukc::platform;
 using std::chrono::milliseconds;
-
-namespace {
-
-class OneImage : public ImageSource {
- public:
-  Status Resolve(const std::string& user, const std::string&, std::string* repository,
-                 std::string* digest, std::string* display) override {
-    *repository = user + "/web";
-    *digest = "sha256:" + std::string(64, 'b');
-    *display = *repository + "@" + *digest;
-    return Status::Ok();
-  }
-  Status Load(const std::string&, const std::string&, BootImage* out) override {
-    out->cmd = {"/server"};
-    return Status::Ok();
-  }
-  std::map<std::string, std::string> Labels(const std::string&, const std::string&) override {
-    return labels;
-  }
-  std::map<std::string, std::string> labels;
-};
-
-struct Fixture {
-  std::filesystem::path dir;
-  std::unique_ptr<store::Database> db;
-  vmm::SystemClock clock;
-  vmm::SequentialPortAllocator ports{32000, 32100};
-  vmm::FakeVmm vmm{&clock, &ports};
-  OneImage images;
-  std::unique_ptr<InstanceStore> store;
-  std::unique_ptr<ServiceGroupStore> group_store;
-  std::unique_ptr<ServiceRegistry> services;
-  proxy::RouteTable routes;
-  std::unique_ptr<InstanceController> controller;
-
-  // `ports_listen`: guests' ports take connections at once (enables ready snapshots).
-  explicit Fixture(bool ports_listen = false) {
-    dir = std::filesystem::temp_directory_path() /
-          ("ukc-s2z-test-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
-    std::filesystem::create_directories(dir);
-    REQUIRE(store::Database::Open((dir / "db.sqlite").string(), &db).ok());
-    vmm::FakeScript script;
-    script.boot_delay = milliseconds(5);
-    script.stop_exit_code = 0;
-    vmm.SetDefaultScript(script);
-    store = std::make_unique<InstanceStore>(db.get());
-    REQUIRE(store->Init().ok());
-    group_store = std::make_unique<ServiceGroupStore>(db.get());
-    REQUIRE(group_store->Init().ok());
-    services = std::make_unique<ServiceRegistry>(group_store.get(), ServiceRegistryOptions{});
-    REQUIRE(services->Load().ok());
-    ControllerOptions options;
-    options.instances_dir = dir / "instances";
-    options.poll_interval = milliseconds(2);
-    options.services = services.get();
-    options.routes = &routes;
-    if (ports_listen) options.port_ready = [](int) { return true; };
-    controller = std::make_unique<InstanceController>(&vmm, &clock, store.get(), &images, options);
-    REQUIRE(controller->Recover().ok());
-    controller->StartThreads();
-  }
-  ~Fixture() {
-    controller.reset();
-    std::filesystem::remove_all(dir);
-  }
-  api::Instance Create(const std::string& policy, bool stateful, int replicas = 0) {
-    api::CreateInstanceRequest q;
-    q.image = "web:latest";
-    q.autostart = true;
-    q.replicas = replicas;
-    q.service_group = nlohmann::json::parse(
-        R"({"services":[{"port":443,"destination_port":8080,"handlers":["http","tls"]}]})");
-    if (!policy.empty()) q.scale_to_zero = api::ScaleToZero{policy, stateful, 60};
-    std::vector<api::Instance> created;
-    REQUIRE(controller->Create("alice", q, &created).ok());
-    return created.front();
-  }
-  api::Instance WaitFor(const std::string& uuid, const char* state, int ms = 2000) {
-    std::vector<api::Instance> out;
-    std::vector<bool> reached;
-    controller->Wait("alice", {uuid}, state, std::chrono::steady_clock::now() + milliseconds(ms),
-                     &out, &reached);
-    return out.front();
-  }
-  // The published route of the instance's group, once it has `backends` backends.
-  proxy::ServiceRoute RouteOf(const api::Instance& i, size_t backends) {
-    std::optional<proxy::ServiceRoute> route;
-    for (int n = 0; n < 500; ++n) {
-      route = routes.Find(i.service_group->domains.at(0).fqdn, 443);
-      if (route && route->backends.size() == backends) break;
-      std::this_thread::sleep_for(milliseconds(2));
-    }
-    REQUIRE(route.has_value());
-    return *route;
-  }
-};
-
-}  // namespace
+using ukc::testing::ControllerFixture;
 
 TEST_CASE("routes: a group's FQDN, ports and running instances' host ports") {
-  Fixture f;
+  ControllerFixture f;
   api::Instance i = f.Create("", false, /*replicas=*/1);
   REQUIRE(i.service_group.has_value());
   f.WaitFor(i.uuid, "running");
@@ -146,7 +44,7 @@ TEST_CASE("routes: a group's FQDN, ports and running instances' host ports") {
 }
 
 TEST_CASE("scale-to-zero: idle → standby (reason 7); a connection keeps it up; Wake boots it") {
-  Fixture f;
+  ControllerFixture f;
   api::Instance i = f.Create("on", false);
   i = f.WaitFor(i.uuid, "running");
   f.controller->ConnectionOpened(i.uuid);
@@ -161,8 +59,8 @@ TEST_CASE("scale-to-zero: idle → standby (reason 7); a connection keeps it up;
   CHECK(route.scale_to_zero);
 
   REQUIRE(f.controller
-              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
-                     &route)
+              ->Wake(i.service_group->uuid, 0,
+                     std::chrono::steady_clock::now() + milliseconds(2000), &route)
               .ok());
   REQUIRE(route.backends.size() == 1);
   CHECK(route.backends[0].running);
@@ -177,14 +75,14 @@ TEST_CASE("scale-to-zero: idle → standby (reason 7); a connection keeps it up;
   CHECK(previous == "standby");
   CHECK(i.state == "stopped");
   proxy::ServiceRoute none;
-  CHECK(
-      f.controller
-          ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(200), &none)
-          .kind() == Status::Kind::kUnavailable);
+  CHECK(f.controller
+            ->Wake(i.service_group->uuid, 0, std::chrono::steady_clock::now() + milliseconds(200),
+                   &none)
+            .kind() == Status::Kind::kUnavailable);
 }
 
 TEST_CASE("scale-to-zero: stateful instances are snapshotted and restored") {
-  Fixture f;
+  ControllerFixture f;
   api::Instance i = f.Create("on", true);
   i = f.WaitFor(i.uuid, "running");
   i = f.WaitFor(i.uuid, "standby");
@@ -194,8 +92,8 @@ TEST_CASE("scale-to-zero: stateful instances are snapshotted and restored") {
   CHECK(std::filesystem::exists(snapshot));
   proxy::ServiceRoute route;
   REQUIRE(f.controller
-              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
-                     &route)
+              ->Wake(i.service_group->uuid, 0,
+                     std::chrono::steady_clock::now() + milliseconds(2000), &route)
               .ok());
   CHECK(f.vmm.launched().back().restore_from == snapshot);
   CHECK(route.backends.size() == 1);
@@ -203,7 +101,7 @@ TEST_CASE("scale-to-zero: stateful instances are snapshotted and restored") {
 
 TEST_CASE(
     "scale-to-zero: a stateless standby instance gets a ready snapshot that a wake restores") {
-  Fixture f(/*ports_listen=*/true);
+  ControllerFixture f(/*ports_listen=*/true);
   api::Instance i = f.Create("on", false);
   i = f.WaitFor(i.uuid, "running");
   i = f.WaitFor(i.uuid, "standby");
@@ -222,8 +120,8 @@ TEST_CASE(
 
   proxy::ServiceRoute route;
   REQUIRE(f.controller
-              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
-                     &route)
+              ->Wake(i.service_group->uuid, 0,
+                     std::chrono::steady_clock::now() + milliseconds(2000), &route)
               .ok());
   CHECK(f.vmm.launched().back().restore_from == snapshot);
   CHECK(f.vmm.launched().back().instance_dir == f.dir / "instances" / i.uuid);
@@ -241,8 +139,8 @@ TEST_CASE(
     std::this_thread::sleep_for(milliseconds(2));
   }
   REQUIRE(f.controller
-              ->Wake(i.service_group->uuid, std::chrono::steady_clock::now() + milliseconds(2000),
-                     &route)
+              ->Wake(i.service_group->uuid, 0,
+                     std::chrono::steady_clock::now() + milliseconds(2000), &route)
               .ok());
   CHECK(f.vmm.launched().back().restore_from.empty());
   CHECK(f.vmm.launched().back().instance_dir == f.dir / "instances" / i.uuid);
@@ -256,7 +154,7 @@ TEST_CASE(
 }
 
 TEST_CASE("scale-to-zero: the image's labels are defaults that the request overrides") {
-  Fixture f;
+  ControllerFixture f;
   f.images.labels = {{"cloud.unikraft.v1.instances/scale_to_zero.policy", "on"},
                      {"cloud.unikraft.v1.instances/scale_to_zero.stateful", "true"},
                      {"cloud.unikraft.v1.instances/scale_to_zero.cooldown_time_ms", "3000"}};
@@ -307,7 +205,7 @@ TEST_CASE("scale-to-zero: the image's labels are defaults that the request overr
 }
 
 TEST_CASE("scale-to-zero `idle`: an open connection between exchanges does not keep it up") {
-  Fixture f;
+  ControllerFixture f;
   api::Instance i = f.Create("idle", false);
   i = f.WaitFor(i.uuid, "running");
   f.controller->ConnectionOpened(i.uuid);
@@ -330,7 +228,7 @@ TEST_CASE("scale-to-zero `idle`: an open connection between exchanges does not k
 }
 
 TEST_CASE("scale-to-zero: WakeAnother starts one more standby member at a time") {
-  Fixture f;
+  ControllerFixture f;
   api::Instance first = f.Create("on", false, /*replicas=*/2);
   std::string group = first.service_group->uuid;
   std::vector<std::string> members;
@@ -346,8 +244,9 @@ TEST_CASE("scale-to-zero: WakeAnother starts one more standby member at a time")
   CHECK(route.standby == 3);
   CHECK(route.soft_limit == 1);  // the platform's default
 
-  REQUIRE(f.controller->Wake(group, std::chrono::steady_clock::now() + milliseconds(2000), &route)
-              .ok());
+  REQUIRE(
+      f.controller->Wake(group, 0, std::chrono::steady_clock::now() + milliseconds(2000), &route)
+          .ok());
   CHECK(route.backends.size() == 1);
   f.controller->WakeAnother(group);
   f.controller->WakeAnother(group);  // the second one is still on its way: nothing more
@@ -367,7 +266,7 @@ TEST_CASE("scale-to-zero: WakeAnother starts one more standby member at a time")
 }
 
 TEST_CASE("draining ends when the proxied connections close") {
-  Fixture f;
+  ControllerFixture f;
   api::Instance i = f.Create("", false);
   i = f.WaitFor(i.uuid, "running");
   f.controller->ConnectionOpened(i.uuid);

@@ -107,6 +107,7 @@ TEST_CASE("proxy: the client's connection outlives a backend that closes after a
     c->Write("GET /close HTTP/1.1\r\nHost: " + kAppHost + "\r\n\r\n");
     auto r = c->ReadResponse();
     CHECK(r.status == 200);
+    CHECK(r.version == "HTTP/1.1");  // the proxy's own version, not the backend's HTTP/1.0
     CHECK(r.body.find("path=/close;") != std::string::npos);
     CHECK(r.headers.count("connection") == 0);  // hop-by-hop: the backend's, not the client's
     CHECK(r.headers.count("keep-alive") == 0);
@@ -126,6 +127,22 @@ TEST_CASE("proxy: the client's connection outlives a backend that closes after a
   old->Write("GET /k HTTP/1.0\r\nHost: " + kAppHost + "\r\n\r\n");  // no keep-alive asked
   CHECK(old->ReadResponse().status == 200);
   CHECK(old->ClosedByPeer());
+
+  // A client that closes gets the proxy's HTTP/1.1 and `Connection: close` (RFC 9110 §6.2, §7.6.1)
+  // whatever the backend said: its HTTP/1.0 with keep-alive fields, or its HTTP/1.1.
+  for (const std::string path : {"/close", "/k"}) {
+    auto closing = Client::Plain(f.proxy->http_port());
+    REQUIRE(closing);
+    closing->Write("GET " + path + " HTTP/1.1\r\nHost: " + kAppHost +
+                   "\r\nConnection: close\r\n\r\n");
+    r = closing->ReadResponse();
+    CHECK(r.status == 200);
+    CHECK(r.version == "HTTP/1.1");
+    CHECK(r.headers["connection"] == "close");
+    CHECK(r.headers.count("keep-alive") == 0);
+    CHECK(r.body.find("path=" + path + ";") != std::string::npos);
+    CHECK(closing->ClosedByPeer());
+  }
 }
 
 TEST_CASE("proxy: a large body both ways on one keep-alive connection") {
@@ -227,6 +244,26 @@ TEST_CASE("proxy: scale-to-zero route is woken, then served") {
   for (auto& t : threads) t.join();
   CHECK(ok == 3);
   CHECK(f.events.wakes == 1);  // the waiting connections shared one wake
+}
+
+TEST_CASE("proxy: a request for an instance still booting or not listening is held, then served") {
+  TestBackend backend("booting");
+  ProxyFixture f;
+  // Not a backend yet (not listening), but on its way; the group does not scale to zero.
+  ServiceRoute route = MakeRoute("g1", kAppHost, {kHttp80}, {backend.port()}, /*running=*/false);
+  route.pending = 1;
+  f.table.Put(route);
+  auto r = Get(f.proxy->http_port(), kAppHost);
+  CHECK(r.status == 200);
+  CHECK(r.body.substr(0, 12) == "name=booting");
+  CHECK(f.events.wakes == 1);
+  // Nothing on its way: no wait, a 503 at once.
+  route.pending = 0;
+  f.table.Put(route);
+  r = Get(f.proxy->http_port(), kAppHost);
+  CHECK(r.status == 503);
+  CHECK(r.body == "no instance of the service is running\n");
+  CHECK(f.events.wakes == 1);
 }
 
 TEST_CASE("proxy: Upgrade switches to a byte splice") {

@@ -294,6 +294,7 @@ Client::Response Client::ReadResponse(bool head_request) {
   std::string head = buf_.substr(0, end);
   buf_.erase(0, end);
   r.headers = ParseHeaders(head);
+  r.version = head.substr(0, head.find(' '));
   int status = std::atoi(head.c_str() + 9);
   if (head_request || status == 101 || status == 204 || status == 304) {
     r.status = status;
@@ -384,7 +385,7 @@ int CountingEvents::exchanges_finished(const std::string& uuid) {
   return finished_[uuid];
 }
 
-Status CountingEvents::Wake(const std::string& group_uuid,
+Status CountingEvents::Wake(const std::string& group_uuid, int destination_port,
                             std::chrono::steady_clock::time_point deadline, ServiceRoute* route) {
   wakes++;
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // "boots"

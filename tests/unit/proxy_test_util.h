@@ -63,6 +63,7 @@ class Client {
   // Reads one response; status 0 when the connection ended first.
   struct Response {
     int status = 0;
+    std::string version;                         // "HTTP/1.1" …
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
   };
@@ -90,8 +91,8 @@ class CountingEvents : public RouteEvents {
   void ExchangeFinished(const std::string& uuid) override;
   void WakeAnother(const std::string& group_uuid) override { wake_anothers++; }
   // Marks every backend of the group running in the table and returns the route.
-  Status Wake(const std::string& group_uuid, std::chrono::steady_clock::time_point deadline,
-              ServiceRoute* route) override;
+  Status Wake(const std::string& group_uuid, int destination_port,
+              std::chrono::steady_clock::time_point deadline, ServiceRoute* route) override;
   int opened(const std::string& uuid);
   int closed(const std::string& uuid);
   int exchanges_started(const std::string& uuid);
