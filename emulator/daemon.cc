@@ -39,6 +39,7 @@
 #include "vmm/guest_port_probe.h"
 #include "vmm/image_loader.h"
 #include "vmm/qemu_vmm.h"
+#include "vmm/template_store.h"
 
 namespace ukc {
 
@@ -94,6 +95,7 @@ Status MakeVmm(const std::string& kind, const store::DataDir& data_dir, vmm::Por
   if (kind != "qemu") return Status::InvalidArgument("UKC_VMM must be qemu or fake, not " + kind);
   vmm::QemuVmmOptions qemu = vmm::QemuVmmOptionsFromEnv();
   qemu.accel_cache = runtime::AccelCacheFile();
+  qemu.templates_dir = vmm::DefaultTemplateDir();
   *out = std::make_unique<vmm::QemuVmm>(qemu, ports, clock);
   return Status::Ok();
 }
@@ -171,11 +173,25 @@ int RunDaemon(const DaemonOptions& options) {
   if (options.vmm != "fake") {
     controller_options.port_ready = [](int port) { return vmm::GuestPortListening(port); };
     controller_options.shared_memory_dir = SharedMemoryDir(data_dir.root());
+    controller_options.templates = !vmm::DefaultTemplateDir().empty();
   }
   platform::InstanceController instances(vmm.get(), &clock, &instance_store, &image_source,
                                          controller_options);
   if (Status s = instances.Recover(); !s.ok()) return Fail(s);
   instances.StartThreads();
+  // The official runtimes' templates, so their first instances restore instead of booting.
+  std::vector<platform::BootImage> runtimes;
+  for (const char* name : {"base:latest", "python:3.12", "node:latest", "nginx:latest"}) {
+    std::string reference = name;
+    auto colon = reference.find(':');
+    platform::BootImage image;
+    if (image_source
+            .Load("official/" + reference.substr(0, colon), reference.substr(colon + 1), &image)
+            .ok()) {
+      runtimes.push_back(std::move(image));
+    }
+  }
+  instances.PrewarmTemplates(runtimes);
   platform::ApiService api_service(&authenticator, &registry_store, &instances, &services,
                                    options.limits);
   api_service.set_autoscale(&autoscale);

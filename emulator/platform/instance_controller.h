@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "api/instance.h"
@@ -37,6 +38,10 @@ namespace ukc::platform {
 // (RegistryImageSource) and by tests.
 struct BootImage {
   std::filesystem::path kernel, initrd;
+  // Templates (vmm.h): the initrd layers a runtime's instances share (file, digests) and the
+  // app's own layer ("" when the image has one initrd layer). Empty shared_initrd: no template.
+  std::filesystem::path shared_initrd, app_initrd;
+  std::vector<std::string> shared_initrd_digests;
   std::vector<std::string> cmd, env;
   std::string working_dir;
 };
@@ -80,6 +85,9 @@ struct ControllerOptions {
   // a RAM filesystem such as /dev/shm/…): snapshots then hold only device state and a wake maps
   // the RAM instead of loading it. Empty: snapshots copy the RAM.
   std::filesystem::path shared_memory_dir;
+  // Launches restore a template of their kernel + runtime when one is ready (vmm.h); a launch
+  // that finds none boots, and the templater thread builds one for the next.
+  bool templates = false;
   // Called (under the controller's lock) for every instance that goes away.
   std::function<void(const std::string& instance_uuid)> instance_deleted;
 };
@@ -169,6 +177,9 @@ class InstanceController : public proxy::RouteEvents {
   // Autoscale (instance_autoscale.cc): every service group's instances and proxied connections;
   // a clone of `master_uuid` (image, args, env, memory, vCPUs, scale-to-zero) started in the group.
   std::vector<GroupLoad> GroupLoads();
+  // Queues template builds for launches of these images at the default size (the official
+  // runtimes, at start), so their first instances restore instead of booting.
+  void PrewarmTemplates(const std::vector<BootImage>& images);
   Status Clone(const std::string& user, const std::string& group_uuid,
                const std::string& master_uuid, std::string* instance_uuid);
   ConnectionCounts ConnectionsOf(const std::string& instance_uuid) const {
@@ -244,8 +255,18 @@ class InstanceController : public proxy::RouteEvents {
   void RemoveStandbyState(const std::string& uuid);
   // Removes RAM files that no standby snapshot needs (at start and after shutdown).
   void SweepSharedMemoryLocked();
+  // instance_templates.cc: the template a launch of `image` with `spec` can restore (false when
+  // none fits); queued builds run on the templater thread; PrewarmTemplates queues the official
+  // runtimes' at start.
+  bool TemplateFor(const BootImage& image, const vmm::LaunchSpec& spec,
+                   vmm::TemplateRequest* request);
+  // Fills spec.template_key (and app layer, memory) when a template is ready, else queues its
+  // build; false: boot.
+  bool UseTemplate(const BootImage& image, vmm::LaunchSpec* spec);
+  void TemplaterLoop();
   // instance_launch.cc
-  Status BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec);
+  Status BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec,
+                         BootImage* image = nullptr);
   // `*restored`: the VM resumes a snapshot taken while its app listened.
   Status LaunchVm(const InstanceRecord& snapshot, std::string* vm_id, bool* restored);
   int64_t NowMs() const { return options_.unix_ms(); }
@@ -270,7 +291,10 @@ class InstanceController : public proxy::RouteEvents {
   int64_t next_sequence_ = 1;
   int next_network_index_ = 1;
   bool stopping_ = false;
-  std::thread launcher_, supervisor_, parker_, preparer_, prober_;
+  std::thread launcher_, supervisor_, parker_, preparer_, prober_, templater_;
+  std::deque<vmm::TemplateRequest> template_queue_;  // builds for the templater thread
+  std::set<std::string> templates_queued_;           // by request identity, while queued/built
+  bool templater_running_ = true;
 };
 
 }  // namespace ukc::platform

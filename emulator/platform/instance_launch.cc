@@ -44,7 +44,8 @@ std::vector<std::string> SplitArgs(const std::vector<std::string>& args) {
 
 }  // namespace
 
-Status InstanceController::BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec) {
+Status InstanceController::BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchSpec* spec,
+                                           BootImage* loaded) {
   BootImage image;
   if (Status s = images_->Load(r.image_repository, r.image_digest, &image); !s.ok()) return s;
   spec->id = r.view.uuid + "-" + std::to_string(r.view.start_count);
@@ -71,20 +72,40 @@ Status InstanceController::BuildLaunchSpec(const InstanceRecord& r, vmm::LaunchS
   if (r.view.scale_to_zero && r.view.scale_to_zero->policy != "off") {
     spec->shared_memory = SharedMemoryPath(r.view.uuid);
   }
+  if (loaded) *loaded = std::move(image);
   return Status::Ok();
 }
 
 Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id, bool* restored) {
   vmm::LaunchSpec spec;
-  if (Status s = BuildLaunchSpec(r, &spec); !s.ok()) return s;
+  BootImage image;
+  if (Status s = BuildLaunchSpec(r, &spec, &image); !s.ok()) return s;
+  vmm::LaunchSpec boot = spec;  // what a boot launches, should the template fail
   std::error_code ec;
   if (r.standby_snapshot && std::filesystem::exists(SnapshotPath(r.view.uuid), ec)) {
     spec.restore_from = SnapshotPath(r.view.uuid);  // scale-to-zero: resume the saved VM
-  } else if (!spec.shared_memory.empty()) {
-    std::filesystem::remove(spec.shared_memory, ec);  // a boot starts from zeroed RAM
+  } else {
+    if (!spec.shared_memory.empty()) {
+      std::filesystem::remove(spec.shared_memory, ec);  // a boot starts from zeroed RAM
+    }
+    // A stateful scale-to-zero VM keeps its RAM in its own shared file: it boots.
+    bool own_ram = !spec.shared_memory.empty() && r.view.scale_to_zero->stateful;
+    if (!own_ram) UseTemplate(image, &spec);
   }
   vmm::VmStatus status;
   Status s = vmm_->Launch(spec, &status);
+  if (!s.ok() && !spec.template_key.empty()) {
+    Log(LogLevel::kWarn, "instance " + r.view.name + ": its template did not restore (" +
+                             s.ToString() + "); booting it instead");
+    vmm_->DropTemplate(spec.template_key);
+    spec = boot;
+    vmm::LaunchSpec rebuild = boot;
+    UseTemplate(image, &rebuild);  // finds none now: queues a new build
+    s = vmm_->Launch(spec, &status);
+  } else if (s.ok() && !spec.template_key.empty()) {
+    Log(LogLevel::kDebug, "instance " + r.view.name + ": restored from template " +
+                              spec.template_key + " (" + std::to_string(spec.memory_mb) + " MB)");
+  }
   if (!s.ok() && !spec.restore_from.empty()) {
     Log(LogLevel::kWarn, "instance " + r.view.name + ": cannot restore its snapshot (" +
                              s.ToString() + "); booting it instead");

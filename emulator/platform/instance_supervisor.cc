@@ -1,6 +1,7 @@
 // The controller's moving parts: following VMs (supervisor thread), recording stops, restart
 // policies, recovery and shutdown. Launching is in instance_launch.cc.
 #include <fstream>
+#include <thread>
 
 #include "log.h"
 #include "platform/instance_controller.h"
@@ -266,6 +267,7 @@ void InstanceController::StartThreads() {
   parker_ = std::thread([this] { ParkerLoop(); });
   preparer_ = std::thread([this] { PreparerLoop(); });
   prober_ = std::thread([this] { ProberLoop(); });
+  templater_ = std::thread([this] { TemplaterLoop(); });
 }
 
 void InstanceController::Shutdown() {
@@ -280,6 +282,19 @@ void InstanceController::Shutdown() {
   if (parker_.joinable()) parker_.join();
   if (preparer_.joinable()) preparer_.join();
   if (prober_.joinable()) prober_.join();
+  if (templater_.joinable()) {  // a build may take minutes: its VM is killed, so it fails now
+    while (true) {
+      {
+        std::lock_guard lock(mu_);
+        if (!templater_running_) break;
+      }
+      for (const auto& id : vmm_->List()) {
+        if (id.starts_with("template-")) (void)vmm_->Kill(id);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    templater_.join();
+  }
   std::lock_guard lock(mu_);
   std::vector<std::string> uuids;
   for (const auto& [uuid, r] : records_) uuids.push_back(uuid);

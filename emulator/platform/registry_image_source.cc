@@ -27,6 +27,9 @@ Status RegistryImageSource::Load(const std::string& repository, const std::strin
   if (Status s = loader_.Load(repository, digest, &image); !s.ok()) return s;
   out->kernel = image.kernel;
   out->initrd = image.initrd;
+  out->shared_initrd = image.shared_initrd;
+  out->app_initrd = image.app_initrd;
+  out->shared_initrd_digests = image.shared_initrd_digests;
   out->cmd = image.cmd;
   out->env = image.env;
   out->working_dir = image.working_dir;

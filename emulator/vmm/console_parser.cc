@@ -18,8 +18,11 @@ std::optional<T> Field(const nlohmann::json& j, const char* name) {
 
 std::optional<GuestEvent> ParseConsoleLine(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (!line.starts_with(kPrefix)) return std::nullopt;
-  line.remove_prefix(kPrefix.size());
+  // ukc-init writes each report in one write(), but an app may have written part of a line just
+  // before (Python's print writes the text and its newline apart): the report ends the line.
+  size_t at = line.find(kPrefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  line.remove_prefix(at + kPrefix.size());
   if (line.empty() || line.front() != '{' || line.back() != '}') return std::nullopt;
   auto j = nlohmann::json::parse(line, nullptr, false);
   if (!j.is_object() || !j.contains("event") || !j["event"].is_string()) return std::nullopt;

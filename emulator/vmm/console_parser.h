@@ -1,5 +1,6 @@
 // Parses the guest console stream: lines `ukc-init: {json}` are events from ukc-init (see
-// runtimes/README.md), everything else is app output. Feed bytes as they arrive; partial lines
+// runtimes/README.md; the report may follow the start of an app's line that the app had not
+// finished), everything else is app output. Feed bytes as they arrive; partial lines
 // are kept until their newline.
 #pragma once
 

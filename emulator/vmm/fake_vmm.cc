@@ -79,6 +79,12 @@ Status FakeVmm::Launch(const LaunchSpec& spec, VmStatus* status) {
   if (!spec.restore_from.empty() && !std::filesystem::exists(spec.restore_from)) {
     return Status::NotFound("snapshot " + spec.restore_from.string() + " not found");
   }
+  if (!spec.template_key.empty()) {
+    if (!templates_.count(spec.template_key)) {
+      return Status::NotFound("template " + spec.template_key + " not found");
+    }
+    if (!template_failure.ok()) return template_failure;
+  }
   Vm vm{script, {}, "", {}, !spec.restore_from.empty(), clock_->Now(), {}, {}};
   if (!spec.instance_dir.empty()) {
     std::error_code ec;
@@ -193,6 +199,36 @@ std::vector<std::string> FakeVmm::List() {
   std::vector<std::string> ids;
   for (const auto& [id, vm] : vms_) ids.push_back(id);
   return ids;
+}
+
+namespace {
+std::string FakeTemplateKey(const TemplateRequest& r) {
+  std::string key = r.kernel.string() + "|" + r.initrd.string();
+  for (const auto& layer : r.layer_keys) key += "|" + layer;
+  return key + "|" + std::to_string(r.memory_mb) + "|" + std::to_string(r.vcpus);
+}
+}  // namespace
+
+bool FakeVmm::FindTemplate(const TemplateRequest& request, std::string* key) {
+  std::lock_guard lock(mu_);
+  *key = FakeTemplateKey(request);
+  return templates_.count(*key) > 0;
+}
+
+Status FakeVmm::BuildTemplate(const TemplateRequest& request) {
+  std::lock_guard lock(mu_);
+  if (templates_.insert(FakeTemplateKey(request)).second) templates_built_++;
+  return Status::Ok();
+}
+
+void FakeVmm::DropTemplate(const std::string& key) {
+  std::lock_guard lock(mu_);
+  templates_.erase(key);
+}
+
+int FakeVmm::templates_built() {
+  std::lock_guard lock(mu_);
+  return templates_built_;
 }
 
 }  // namespace ukc::vmm

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "vmm/clock.h"
 #include "vmm/port_allocator.h"
@@ -52,6 +53,13 @@ class FakeVmm : public Vmm {
                      int64_t* next_offset) override;
   Status Release(const std::string& id) override;
   std::vector<std::string> List() override;
+  // Templates are remembered by request (kernel, layers, memory, vCPUs) once built; a launch
+  // from one behaves as a boot of the default script (template_failure: it fails instead).
+  bool FindTemplate(const TemplateRequest& request, std::string* key) override;
+  Status BuildTemplate(const TemplateRequest& request) override;
+  void DropTemplate(const std::string& key) override;
+  int templates_built();
+  Status template_failure;  // returned by a Launch from a template when not ok
 
  private:
   struct Vm {
@@ -73,6 +81,8 @@ class FakeVmm : public Vmm {
   std::map<std::string, FakeScript> scripts_;
   std::map<std::string, Vm> vms_;
   std::vector<LaunchSpec> launched_;
+  std::set<std::string> templates_;
+  int templates_built_ = 0;
 };
 
 }  // namespace ukc::vmm

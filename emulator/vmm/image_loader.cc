@@ -106,6 +106,15 @@ Status ImageLoader::Load(const std::string& repository, const std::string& refer
   if (parts.size() > 1) {
     if (s = OverlayInitrds(parts, keys, cache_dir_, &out->initrd); !s.ok()) return s;
   }
+  size_t shared = parts.size() > 1 ? parts.size() - 1 : parts.size();
+  out->shared_initrd_digests.assign(keys.begin(), keys.begin() + shared);
+  if (shared == 1) out->shared_initrd = parts[0];
+  if (shared > 1) {
+    std::vector<std::filesystem::path> shared_parts(parts.begin(), parts.begin() + shared);
+    s = OverlayInitrds(shared_parts, out->shared_initrd_digests, cache_dir_, &out->shared_initrd);
+    if (!s.ok()) return s;
+  }
+  if (parts.size() > 1) out->app_initrd = parts.back();
   out->cmd = std::move(image.args);  // kernel parameters (before "--") do not apply to Linux
   out->env = std::move(image.env);
   out->working_dir = std::move(image.working_dir);

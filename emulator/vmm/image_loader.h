@@ -19,6 +19,11 @@ struct LoadedImage {
   std::string manifest_digest;
   std::filesystem::path kernel;
   std::filesystem::path initrd;  // empty when the image has none; the overlay when several
+  // For templates: the layers every instance of a runtime shares (all initrd layers but the last
+  // of several — the app's —, else the only one) as one file, their digests, and the app's layer
+  // ("" unless there are several).
+  std::filesystem::path shared_initrd, app_initrd;
+  std::vector<std::string> shared_initrd_digests;
   std::vector<std::string> cmd;  // app argv (kernel parameters before a "--" are dropped)
   std::vector<std::string> env;
   std::string working_dir;

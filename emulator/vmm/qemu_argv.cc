@@ -32,9 +32,9 @@ std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest
   if (!guest.memory_file.empty()) {
     std::string path;  // QEMU option syntax: a literal ',' is written ',,'
     for (char c : guest.memory_file) path.append(c == ',' ? 2 : 1, c);
-    a.insert(a.end(),
-             {"-object", "memory-backend-file,id=ram0,size=" + std::to_string(guest.memory_mb) +
-                             "M,mem-path=" + path + ",share=on"});
+    a.insert(a.end(), {"-object", "memory-backend-file,id=ram0,size=" +
+                                      std::to_string(guest.memory_mb) + "M,mem-path=" + path +
+                                      (guest.memory_shared ? ",share=on" : ",share=off")});
     backend = ",memory-backend=ram0";
   }
   std::string netdev = "user,id=net0";

@@ -27,7 +27,10 @@ struct QemuGuest {
   std::map<int, int> host_ports;                            // guest → host
   std::vector<std::pair<std::string, std::string>> fw_cfg;  // name → file (launch parameters)
   std::string incoming;     // a migration URI to resume from (-incoming), empty to boot
-  std::string memory_file;  // guest RAM in this file (memory-backend-file, share=on); "" = none
+  std::string memory_file;  // guest RAM in this file (memory-backend-file); "" = none
+  // share=on: the guest writes to the file. share=off: the file is mapped copy-on-write (a
+  // template's RAM, which any number of VMs restore).
+  bool memory_shared = true;
 };
 
 std::vector<std::string> BuildQemuArgv(const QemuConfig& config, const QemuGuest& guest);

@@ -24,6 +24,7 @@ struct QemuVmm::Instance {
   bool app_started = false, app_exited = false, stop_requested = false, kill_requested = false,
        escalated = false;
   bool restoring = false;       // resuming from a snapshot: running once QEMU says so
+  bool from_template = false;   // restoring a template: running at app-start, as a boot
   std::string incoming_uri;     // shared RAM: started with -incoming defer; PollRestore begins it
   bool snapshotting = false;    // Snapshot in progress
   bool snapshot_saved = false;  // Snapshot wrote the file; the VM ends as "snapshot"

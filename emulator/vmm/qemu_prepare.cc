@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "store/data_dir.h"
 #include "vmm/launch_params.h"
 #include "vmm/qemu_instance.h"
 #include "vmm/qemu_vmm.h"
@@ -52,7 +53,13 @@ Status QemuVmm::Prepare(Instance* vm) {
   vm->qmp = spec.instance_dir / "qmp.sock";
   for (const auto& f : {vm->console, vm->qemu_log, vm->qmp}) std::filesystem::remove(f, ec);
   std::vector<FwCfgFile> launch_files;
-  if (Status s = WriteLaunchFiles(spec, spec.instance_dir / "launch", &launch_files); !s.ok()) {
+  if (spec.make_template) {  // no launch yet: ukc-init waits for one after the snapshot
+    auto marker = spec.instance_dir / "launch" / "template";
+    std::filesystem::create_directories(marker.parent_path(), ec);
+    if (Status s = store::WriteFileAtomically(marker, "1\n"); !s.ok()) return s;
+    launch_files.push_back({"opt/ukc/template", marker});
+  } else if (Status s = WriteLaunchFiles(spec, spec.instance_dir / "launch", &launch_files);
+             !s.ok()) {
     return s;
   }
   for (int guest_port : spec.guest_ports) {
@@ -78,7 +85,9 @@ Status QemuVmm::Prepare(Instance* vm) {
   for (const auto& f : launch_files) {
     guest.fw_cfg.emplace_back(f.name, std::filesystem::absolute(f.path).string());
   }
-  if (!spec.restore_from.empty()) {
+  if (!spec.template_key.empty()) {
+    if (Status s = PrepareTemplateRestore(vm, &guest); !s.ok()) return s;
+  } else if (!spec.restore_from.empty()) {
     if (!std::filesystem::is_regular_file(spec.restore_from, ec)) {
       return Status::NotFound("snapshot " + spec.restore_from.string() + " not found");
     }
@@ -93,7 +102,7 @@ Status QemuVmm::Prepare(Instance* vm) {
       guest.incoming = "defer";
     }
   }
-  if (!spec.shared_memory.empty()) {
+  if (!spec.shared_memory.empty() && spec.template_key.empty()) {
     guest.memory_file = std::filesystem::absolute(spec.shared_memory).string();
   }
   vm->argv = BuildQemuArgv(config, guest);

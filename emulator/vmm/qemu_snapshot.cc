@@ -118,6 +118,10 @@ void QemuVmm::PollRestore(Instance* vm) {
   if (status != "running") return;  // "inmigrate": still loading
   std::lock_guard lock(mu_);
   vm->restoring = false;
+  if (vm->from_template) {  // the guest goes on to start the app: running at its app-start
+    changed_.notify_all();
+    return;
+  }
   vm->app_started = true;  // the app was running when the snapshot was taken
   if (vm->status.state == VmState::kStarting) vm->status.state = VmState::kRunning;
   vm->status.boot_time_us =

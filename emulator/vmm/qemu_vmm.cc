@@ -34,7 +34,10 @@ QemuVmmOptions QemuVmmOptionsFromEnv() {
 }
 
 QemuVmm::QemuVmm(QemuVmmOptions options, PortAllocator* ports, Clock* clock)
-    : options_(std::move(options)), ports_(ports), clock_(clock) {}
+    : options_(std::move(options)),
+      ports_(ports),
+      clock_(clock),
+      templates_(options_.templates_dir) {}
 
 QemuVmm::~QemuVmm() {
   for (const auto& id : List()) (void)Kill(id);
@@ -87,6 +90,8 @@ Status QemuVmm::Launch(const LaunchSpec& requested, VmStatus* status) {
           std::chrono::duration_cast<std::chrono::microseconds>(clock_->Now() - vm->launched)
               .count();
       vm->status.reports_listening = e.watching.has_value();
+    } else if (e.event == "template-ready" && vm->spec.make_template) {
+      if (vm->status.state == VmState::kStarting) vm->status.state = VmState::kRunning;
     } else if (e.event == "listening" && e.port) {
       vm->status.listening_ports.insert(*e.port);
     } else if (e.event == "app-exit") {
@@ -105,6 +110,14 @@ Status QemuVmm::Launch(const LaunchSpec& requested, VmStatus* status) {
     vm->monitor = std::thread(&QemuVmm::Monitor, this, vm, &spawned);
     s = spawned.get_future().get();
     if (!s.ok()) vm->monitor.join();
+  }
+  if (s.ok() && vm->from_template) {
+    s = AwaitTemplateRestore(spec.id);  // a failed restore is a failed launch: the caller boots
+    if (!s.ok()) {
+      (void)Kill(spec.id);
+      (void)Release(spec.id);
+      return s;
+    }
   }
   if (!s.ok()) {
     for (const auto& [guest, host] : vm->status.host_ports) ports_->Release(host);
@@ -129,9 +142,11 @@ void QemuVmm::Monitor(Instance* vm, std::promise<Status>* spawned) {
   int wait_status = 0;
   while (waitpid(pid, &wait_status, WNOHANG) != pid) {
     PollConsole(vm);
-    if (vm->restoring) PollRestore(vm);
+    bool restoring = vm->restoring;
+    if (restoring) PollRestore(vm);
     Escalate(vm);
-    std::this_thread::sleep_for(options_.poll_interval);
+    // A restore is followed closely: a launch (or a wake) waits for it.
+    std::this_thread::sleep_for(restoring ? milliseconds(2) : options_.poll_interval);
   }
   PollConsole(vm);
   Finish(vm, wait_status);

@@ -6,6 +6,7 @@
 // The destructor kills whatever still runs.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -16,6 +17,7 @@
 #include "vmm/clock.h"
 #include "vmm/port_allocator.h"
 #include "vmm/qemu_argv.h"
+#include "vmm/template_store.h"
 #include "vmm/vmm.h"
 
 namespace ukc::vmm {
@@ -26,6 +28,7 @@ struct QemuVmmOptions {
   std::chrono::milliseconds stop_margin{3000};  // beyond stop_timeout before QMP quit
   std::chrono::milliseconds quit_grace{2000};   // after QMP quit before SIGKILL
   std::chrono::milliseconds poll_interval{20};
+  std::filesystem::path templates_dir;  // TemplateStore's; empty: no templates
 };
 
 // Options from the environment: UKC_QEMU (binary), UKC_MACHINE (microvm|q35),
@@ -48,6 +51,10 @@ class QemuVmm : public Vmm {
                      int64_t* next_offset) override;
   Status Release(const std::string& id) override;
   std::vector<std::string> List() override;
+  // qemu_template.cc: templates in options.templates_dir (none when it is empty).
+  bool FindTemplate(const TemplateRequest& request, std::string* key) override;
+  Status BuildTemplate(const TemplateRequest& request) override;
+  void DropTemplate(const std::string& key) override;
 
   // Resolves "auto" once per QemuVmm by booting `kernel` + `initrd` under KVM; "kvm" | "tcg".
   std::string Accelerator(const std::filesystem::path& kernel, const std::filesystem::path& initrd,
@@ -61,6 +68,11 @@ class QemuVmm : public Vmm {
   void PollConsole(Instance* vm);
   void PollRestore(Instance* vm);  // qemu_snapshot.cc
   void Escalate(Instance* vm);
+  // A template restore has either resumed the guest or failed (qemu_template.cc).
+  Status AwaitTemplateRestore(const std::string& id);
+  // Fills the template side of `guest` for a launch from spec.template_key (qemu_template.cc).
+  Status PrepareTemplateRestore(Instance* vm, QemuGuest* guest);
+  std::string TemplateKeyFor(const TemplateRequest& request);
   void Finish(Instance* vm, int wait_status);
   Instance* Find(const std::string& id);  // mu_ held
 
@@ -72,6 +84,8 @@ class QemuVmm : public Vmm {
   std::map<std::string, std::unique_ptr<Instance>> vms_;
   std::once_flag accel_once_;
   std::string accel_;
+  TemplateStore templates_;
+  std::atomic<int> template_builds_{0};
 };
 
 }  // namespace ukc::vmm

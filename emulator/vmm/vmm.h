@@ -1,6 +1,9 @@
 // The VMM seam: boots, stops and observes guest VMs by id. QemuVmm runs real QEMU processes,
 // FakeVmm is an in-memory script for controller unit tests. All methods are thread-safe.
 // Lifecycle: Launch → kStarting → kRunning (app-start seen) → kStopping (Stop) → kStopped.
+// Templates: a kernel + runtime booted once up to ukc-init's template-ready and saved; a launch
+// that names one restores it (RAM mapped copy-on-write, so one template serves any number of VMs)
+// and hands the guest its launch parameters and app files, instead of booting.
 // A stopped VM keeps its status and console until Release(id); ids must be unique meanwhile.
 #pragma once
 
@@ -41,6 +44,23 @@ struct LaunchSpec {
   // instead of loading it — and consumes it: the resumed guest writes to it. A restore must name
   // the file its snapshot was taken with. Empty: ordinary guest RAM.
   std::filesystem::path shared_memory;
+  // Boot the kernel + initrd as a template: no app; the VM is kRunning once ukc-init reports
+  // template-ready. Needs shared_memory (the template's RAM).
+  bool make_template = false;
+  // Restore this template (a key FindTemplate gave) instead of booting `initrd`; the guest gets
+  // the launch parameters, fresh entropy, the wall clock and `app_layer` (a newc cpio overlaid on
+  // the template's files; empty: none) and starts the app. kRunning at app-start, as a boot.
+  // memory_mb and vcpus must be the template's.
+  std::string template_key;
+  std::filesystem::path app_layer;
+};
+
+// What a template is made of: a kernel, the initrd layers every instance shares (`initrd`, their
+// concatenation; `layer_keys`, their digests) and the memory and vCPUs of its VMs.
+struct TemplateRequest {
+  std::filesystem::path kernel, initrd;
+  std::vector<std::string> layer_keys;
+  int memory_mb = 128, vcpus = 1;
 };
 
 enum class VmState { kStarting, kRunning, kStopping, kStopped };
@@ -94,6 +114,12 @@ class Vmm {
   // Forgets a stopped VM (frees its ports; its instance_dir is left to the caller).
   virtual Status Release(const std::string& id) = 0;
   virtual std::vector<std::string> List() = 0;
+  // Whether a template for `request` is ready (its key in `*key`, for LaunchSpec::template_key).
+  virtual bool FindTemplate(const TemplateRequest& request, std::string* key) = 0;
+  // Boots and saves a template for `request` (blocking; seconds under TCG). Ok when one exists.
+  virtual Status BuildTemplate(const TemplateRequest& request) = 0;
+  // Forgets a template that failed to restore (the next BuildTemplate makes it again).
+  virtual void DropTemplate(const std::string& key) = 0;
 };
 
 }  // namespace ukc::vmm

@@ -31,9 +31,10 @@ class OneImage : public ImageSource {
     return Status::Ok();
   }
   Status Load(const std::string&, const std::string&, BootImage* out) override {
-    out->cmd = {"/server"};
+    *out = boot;
     return Status::Ok();
   }
+  BootImage boot{{}, {}, {}, {}, {}, {"/server"}, {}, ""};  // what Load gives
   std::map<std::string, std::string> Labels(const std::string&, const std::string&) override {
     return labels;
   }
@@ -60,7 +61,9 @@ struct ControllerFixture {
     return script;
   }
   // `ports_listen`: a host probe finds guests' ports listening (enables ready snapshots).
-  explicit ControllerFixture(bool ports_listen = false, vmm::FakeScript script = QuickScript()) {
+  // `templates`: launches use templates (ControllerOptions::templates).
+  explicit ControllerFixture(bool ports_listen = false, vmm::FakeScript script = QuickScript(),
+                             bool templates = false) {
     dir = std::filesystem::temp_directory_path() /
           ("ukc-s2z-test-" + std::to_string(getpid()) + "-" + std::to_string(rand()));
     std::filesystem::create_directories(dir);
@@ -78,6 +81,7 @@ struct ControllerFixture {
     options.services = services.get();
     options.routes = &routes;
     if (ports_listen) options.port_ready = [](int) { return true; };
+    options.templates = templates;
     controller = std::make_unique<InstanceController>(&vmm, &clock, store.get(), &images, options);
     REQUIRE(controller->Recover().ok());
     controller->StartThreads();

@@ -111,3 +111,30 @@ TEST_CASE("argv: shared guest RAM is a memory-backend-file the machine uses") {
   auto plain = BuildQemuArgv(QemuConfig{}, Guest());
   CHECK(std::find(plain.begin(), plain.end(), "-object") == plain.end());
 }
+
+TEST_CASE(
+    "argv: a template restore maps its RAM copy-on-write and defers the migration (TCG, KVM)") {
+  for (std::string accel : {"tcg", "kvm"}) {
+    CAPTURE(accel);
+    QemuConfig config;
+    config.accel = accel;
+    QemuGuest guest = Guest();
+    guest.memory_file = "/dev/shm/ukc-emu-templates/k.ram";
+    guest.memory_shared = false;
+    guest.incoming = "defer";
+    guest.fw_cfg = {{"opt/ukc/launch", "/d/launch/launch"}, {"opt/ukc/app", "/l/app.cpio"}};
+    auto argv = BuildQemuArgv(config, guest);
+    CHECK(After(argv, "-accel") == accel);
+    CHECK(After(argv, "-cpu") == (accel == "kvm" ? "host" : "max"));
+    CHECK(After(argv, "-object") ==
+          "memory-backend-file,id=ram0,size=256M,mem-path=/dev/shm/ukc-emu-templates/k.ram,"
+          "share=off");
+    CHECK(After(argv, "-M").ends_with(",memory-backend=ram0"));
+    CHECK(After(argv, "-incoming") == "defer");
+    CHECK(std::count(argv.begin(), argv.end(), "-fw_cfg") == 2);
+    guest.memory_shared = true;  // a template boot (or a scale-to-zero VM) writes its RAM file
+    CHECK(BuildQemuArgv(config,
+                        guest)[std::find(argv.begin(), argv.end(), "-object") - argv.begin() + 1]
+              .ends_with(",share=on"));
+  }
+}

@@ -27,9 +27,28 @@ TEST_CASE("console: event lines parse") {
   CHECK(e->message == "no command: x");
 }
 
+TEST_CASE("console: a report that ends an app's unfinished line; the listening report") {
+  // Python's print writes "Serving HTTP … ..." and its newline apart; ukc-init's report can land
+  // between them.
+  auto e = ParseConsoleLine(
+      "Serving HTTP on 0.0.0.0 port 8080 (http://0.0.0.0:8080/) ...ukc-init: "
+      "{\"event\":\"listening\",\"port\":8080,\"uptime_ms\":6727}\r");
+  REQUIRE(e);
+  CHECK(e->event == "listening");
+  CHECK(*e->port == 8080);
+  e = ParseConsoleLine(
+      R"(ukc-init: {"event":"app-start","pid":79,"uptime_ms":2,"watching":[8080,9000]})");
+  REQUIRE(e);
+  REQUIRE(e->watching);
+  CHECK(*e->watching == std::vector<int>{8080, 9000});
+  e = ParseConsoleLine(R"(ukc-init: {"event":"app-start","pid":79,"uptime_ms":2})");
+  REQUIRE(e);
+  CHECK(!e->watching);  // an older ukc-init: the host probes the ports instead
+}
+
 TEST_CASE("console: app output and malformed lines are not events") {
   CHECK_FALSE(ParseConsoleLine("listening on :8080"));
-  CHECK_FALSE(ParseConsoleLine("echo ukc-init: {\"event\":\"boot\"}"));
+  CHECK_FALSE(ParseConsoleLine("echo ukc-init: {\"event\":\"boot\"} done"));  // not at the end
   CHECK_FALSE(ParseConsoleLine("ukc-init: {\"event\":\"boot\""));
   CHECK_FALSE(ParseConsoleLine("ukc-init: {\"noevent\":1}"));
   CHECK_FALSE(ParseConsoleLine("ukc-init: not json"));
