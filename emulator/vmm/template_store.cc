@@ -65,8 +65,11 @@ void TemplateStore::Prune(size_t keep) const {
 }
 
 fs::path DefaultTemplateDir() {
-  if (const char* off = std::getenv("UKC_TEMPLATES"); off && std::string(off) == "off") return {};
   fs::path dir = "/dev/shm/ukc-emu-templates";
+  if (const char* env = std::getenv("UKC_TEMPLATES"); env && *env) {
+    if (std::string(env) == "off") return {};
+    dir = env;
+  }
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || access(dir.c_str(), W_OK) != 0) return {};

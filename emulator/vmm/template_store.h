@@ -36,8 +36,8 @@ class TemplateStore {
   std::filesystem::path dir_;
 };
 
-// /dev/shm/ukc-emu-templates when /dev/shm is writable, else "" (no templates: every launch
-// boots). UKC_TEMPLATES=off also gives "".
+// $UKC_TEMPLATES, else /dev/shm/ukc-emu-templates, when writable; else "" (no templates: every
+// launch boots). UKC_TEMPLATES=off also gives "".
 std::filesystem::path DefaultTemplateDir();
 
 }  // namespace ukc::vmm

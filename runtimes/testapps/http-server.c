@@ -7,7 +7,9 @@
  *   hello from ukc guest\nGREETING=<$GREETING>\nARG2=<argv[2]>\nCWD=<cwd>\n
  *   BOOT=<the kernel's boot_id>\nCOUNT=<requests answered since the app started, this one included; connections
  *   closed without a request are not answered nor counted>\n
- * (BOOT tells replicas apart; COUNT is state held in memory, for scale-to-zero snapshots.)
+ *   RANDOM=<16 bytes from getrandom() at start, hex>\nTIME=<the guest's wall clock, unix s>\n
+ * (BOOT and RANDOM tell replicas apart, also ones restored from one template; COUNT is state held
+ * in memory, for scale-to-zero snapshots; TIME checks a restored guest's clock.)
  * GET /slow answers after 2 s (one request at a time: others wait), to hold a request in flight.
  * Waits $LISTEN_DELAY_MS before it listens when that is set (an app that starts slowly, as
  * CPython does under TCG). Prints "listening on :PORT" to stdout once bound. Exits with the code in $EXIT_CODE right
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +85,13 @@ int main(int argc, char **argv) {
     boot_id[strcspn(boot_id, "\n")] = 0;
     fclose(f);
   }
+  unsigned char random_bytes[16] = {0};
+  char random_hex[33] = "";
+  if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) {
+    strcpy(random_hex, "?");
+  } else {
+    for (size_t i = 0; i < sizeof random_bytes; i++) sprintf(random_hex + 2 * i, "%02x", random_bytes[i]);
+  }
   unsigned long count = 0;
   char body[1024];
   while (!stop) {
@@ -103,8 +113,10 @@ int main(int argc, char **argv) {
     }
     if (strncmp(req, "GET /slow", 9) == 0) sleep(2); /* a request that stays in flight */
     int blen = snprintf(body, sizeof body,
-                        "hello from ukc guest\nGREETING=%s\nARG2=%s\nCWD=%s\nBOOT=%s\nCOUNT=%lu\n",
-                        greeting ? greeting : "", arg2, cwd, boot_id, ++count);
+                        "hello from ukc guest\nGREETING=%s\nARG2=%s\nCWD=%s\nBOOT=%s\nCOUNT=%lu\n"
+                        "RANDOM=%s\nTIME=%lld\n",
+                        greeting ? greeting : "", arg2, cwd, boot_id, ++count, random_hex,
+                        (long long)time(NULL));
     char hdr[256];
     int hlen = snprintf(hdr, sizeof hdr,
                         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"

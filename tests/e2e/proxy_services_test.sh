@@ -232,7 +232,7 @@ def get():
         if key.strip().lower() == "content-length":
             length = int(value)
     body = reader.read(length).decode()
-    return status + ":" + body.split("COUNT=")[-1].strip()
+    return status + ":" + body.split("COUNT=")[-1].split("\n")[0].strip()
 def state():
     request = urllib.request.Request(f"http://{api}/v1/instances/{name}",
                                      headers={"Authorization": f"Bearer {token}"})

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make-unikraft-image.py: write a kraftkit-format OCI image layout (reference/image-format.md §1).
 
-  make-unikraft-image.py OUT_DIR --kernel FILE [--initrd FILE] [--tag latest]
+  make-unikraft-image.py OUT_DIR --kernel FILE [--initrd FILE]... [--tag latest]
                          [--cmd ARG]... [--env K=V]... [--workdir DIR] [--os kraftcloud]
                          [--no-kernel]
 
@@ -33,7 +33,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
     p.add_argument("--kernel", required=True)
-    p.add_argument("--initrd")
+    p.add_argument("--initrd", action="append", default=[],
+                   help="an initrd layer; several overlay in order (a runtime's, then an app's)")
     p.add_argument("--tag", default="latest")
     p.add_argument("--cmd", action="append", default=[])
     p.add_argument("--kernel-arg", action="append", default=[],
@@ -45,8 +46,9 @@ def main():
     a = p.parse_args()
     os.makedirs(os.path.join(a.out, "blobs", "sha256"), exist_ok=True)
     layers = []
-    for role, path, key in (("kernel", a.kernel, "org.unikraft.kernel.image"),
-                            ("initrd", a.initrd, "org.unikraft.kernel.initrd")):
+    parts = [("kernel", a.kernel, "org.unikraft.kernel.image")]
+    parts += [("initrd", path, "org.unikraft.kernel.initrd") for path in a.initrd]
+    for role, path, key in parts:
         if not path:
             continue
         name = "unikraft/bin/" + role
