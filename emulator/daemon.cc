@@ -80,6 +80,23 @@ std::string DescribeAccelerator(registry::RegistryStore* store, const store::Dat
   return accel == "kvm" ? "kvm" : "tcg (KVM unavailable or not working here)";
 }
 
+// Queues templates for the official runtimes as they are now (at start, and again every 30 s
+// in case `ukc-emu runtime build` changed one), so their first instances restore, not boot.
+void PrepareRuntimeTemplates(platform::ImageSource* images,
+                             platform::InstanceController* instances) {
+  std::vector<platform::BootImage> runtimes;
+  for (const char* name : {"base:latest", "python:3.12", "node:latest", "nginx:latest"}) {
+    std::string reference = name;
+    auto colon = reference.find(':');
+    platform::BootImage image;
+    if (images->Load("official/" + reference.substr(0, colon), reference.substr(colon + 1), &image)
+            .ok()) {
+      runtimes.push_back(std::move(image));
+    }
+  }
+  instances->PrewarmTemplates(runtimes);
+}
+
 // The VMM behind the instances: real QEMU, or the in-memory fake for API tests and benchmarks.
 Status MakeVmm(const std::string& kind, const store::DataDir& data_dir, vmm::PortAllocator* ports,
                vmm::Clock* clock, std::unique_ptr<vmm::Vmm>* out) {
@@ -179,19 +196,6 @@ int RunDaemon(const DaemonOptions& options) {
                                          controller_options);
   if (Status s = instances.Recover(); !s.ok()) return Fail(s);
   instances.StartThreads();
-  // The official runtimes' templates, so their first instances restore instead of booting.
-  std::vector<platform::BootImage> runtimes;
-  for (const char* name : {"base:latest", "python:3.12", "node:latest", "nginx:latest"}) {
-    std::string reference = name;
-    auto colon = reference.find(':');
-    platform::BootImage image;
-    if (image_source
-            .Load("official/" + reference.substr(0, colon), reference.substr(colon + 1), &image)
-            .ok()) {
-      runtimes.push_back(std::move(image));
-    }
-  }
-  instances.PrewarmTemplates(runtimes);
   platform::ApiService api_service(&authenticator, &registry_store, &instances, &services,
                                    options.limits);
   api_service.set_autoscale(&autoscale);
@@ -244,16 +248,23 @@ int RunDaemon(const DaemonOptions& options) {
           (options.data_dir.empty() ? std::string() : " --data-dir " + options.data_dir) +
           "` for the UKC_* exports");
   // The accelerator is known at once when cached for this machine; a first probe (a KVM boot
-  // that may hang for seconds where /dev/kvm does not work) runs off the startup path.
+  // that may hang for seconds where /dev/kvm does not work) runs off the startup path, and so
+  // does the preparation of the official runtimes' templates (which needs the accelerator).
   std::thread describe_accelerator([&] {
     Log(LogLevel::kInfo,
         "vmm       " + (options.vmm == "fake"
                             ? std::string("fake (UKC_VMM=fake: no real VMs)")
                             : "accelerator " + DescribeAccelerator(&registry_store, data_dir)));
+    PrepareRuntimeTemplates(&image_source, &instances);
   });
 
   auto last_gc = std::chrono::steady_clock::now();
+  auto last_templates = last_gc;
   int sig = WaitForStopSignal([&] {
+    if (std::chrono::steady_clock::now() - last_templates >= std::chrono::seconds(30)) {
+      last_templates = std::chrono::steady_clock::now();  // after a `runtime build`, too
+      PrepareRuntimeTemplates(&image_source, &instances);
+    }
     registry_store.uploads().ExpireIdle(std::chrono::hours(1));
     auto now = std::chrono::steady_clock::now();
     if (now - last_gc >=

@@ -103,8 +103,11 @@ Status InstanceController::LaunchVm(const InstanceRecord& r, std::string* vm_id,
     UseTemplate(image, &rebuild);  // finds none now: queues a new build
     s = vmm_->Launch(spec, &status);
   } else if (s.ok() && !spec.template_key.empty()) {
-    Log(LogLevel::kDebug, "instance " + r.view.name + ": restored from template " +
-                              spec.template_key + " (" + std::to_string(spec.memory_mb) + " MB)");
+    Log(LogLevel::kInfo, "instance " + r.view.name + ": restored from template " +
+                             spec.template_key + " (" + std::to_string(spec.memory_mb) + " MB, " +
+                             status.accelerator + ")");
+  } else if (s.ok() && spec.restore_from.empty()) {
+    Log(LogLevel::kInfo, "instance " + r.view.name + ": booting (" + status.accelerator + ")");
   }
   if (!s.ok() && !spec.restore_from.empty()) {
     Log(LogLevel::kWarn, "instance " + r.view.name + ": cannot restore its snapshot (" +

@@ -24,7 +24,10 @@ std::map<std::string, std::string> RegistryImageSource::Labels(const std::string
 Status RegistryImageSource::Load(const std::string& repository, const std::string& digest,
                                  BootImage* out) {
   vmm::LoadedImage image;
-  if (Status s = loader_.Load(repository, digest, &image); !s.ok()) return s;
+  {
+    std::lock_guard lock(load_mu_);
+    if (Status s = loader_.Load(repository, digest, &image); !s.ok()) return s;
+  }
   out->kernel = image.kernel;
   out->initrd = image.initrd;
   out->shared_initrd = image.shared_initrd;

@@ -1,7 +1,10 @@
 // ImageSource over the emulator's registry: references resolve through the ImageCatalog (so an
 // instance sees exactly the images GET /v1/images/list shows its user), and boot files come from
-// the VMM's ImageLoader cache.
+// the VMM's ImageLoader cache. Thread-safe (the launcher, preparer and the daemon's template
+// preparation load images concurrently; extraction into the cache is one at a time).
 #pragma once
+
+#include <mutex>
 
 #include "platform/image_catalog.h"
 #include "platform/instance_controller.h"
@@ -22,6 +25,7 @@ class RegistryImageSource : public ImageSource {
 
  private:
   ImageCatalog catalog_;
+  std::mutex load_mu_;  // guards loader_
   vmm::ImageLoader loader_;
 };
 
