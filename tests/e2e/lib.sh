@@ -77,6 +77,13 @@ containers_sandbox() {
   export REGISTRY_AUTH_FILE=$TEST_TMP/auth.json
   export TMPDIR=$TEST_TMP/sktmp
 }
+# kraft_sandbox: KRAFT (the kraft binary beside ukc-emu), kraft's config and package store in the
+# test's temp dir, and none of the caller's UKC/KraftCloud tokens or metros.
+kraft_sandbox() {
+  KRAFT=${KRAFT:-$(dirname "$UKC_EMU")/kraft}
+  export HOME=$TEST_TMP/home KRAFTKIT_CONFIG_DIR=$TEST_TMP/kraftkit
+  unset UNIKRAFTCLOUD_TOKEN KRAFTCLOUD_TOKEN KC_TOKEN UNIKRAFTCLOUD_METRO KRAFTCLOUD_METRO KC_METRO
+}
 sk() { timeout "${SK_TIMEOUT:-180}" skopeo --policy "$TEST_TMP/policy.json" --tmpdir "$TEST_TMP/sktmp" "$@"; }
 
 # push_test_image REF: pushes a small kraftkit-format image (random kernel and initrd; Cmd

@@ -14,18 +14,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/tests/e2e/lib.sh"
 source "$ROOT/tests/integration/guest.sh"
 containers_sandbox
-KRAFT=${KRAFT:-$(dirname "$UKC_EMU")/kraft}
-export HOME=$TEST_TMP/home KRAFTKIT_CONFIG_DIR=$TEST_TMP/kraftkit
-unset UNIKRAFTCLOUD_TOKEN KRAFTCLOUD_TOKEN KC_TOKEN UNIKRAFTCLOUD_METRO KRAFTCLOUD_METRO KC_METRO
+kraft_sandbox
 
 W=$TEST_TMP/work
-mkdir -p "$W/rootfs"
-guest_pieces "$W/bin" || exit 1
-cp "$W/bin/http-server" "$W/rootfs/"
-"$RT/build-initrd.sh" --out "$W/initrd" --init "$W/bin/ukc-init" --kmods "$KMODS" \
-  --rootfs "$W/rootfs" 2>/dev/null || { echo "build-initrd failed"; exit 1; }
-python3 "$ROOT/tests/tools/make-unikraft-image.py" "$W/img" --kernel "$KERNEL" \
-  --initrd "$W/initrd" --cmd /http-server --cmd 8080 >/dev/null
+httpc_image "$W" || exit 1
 
 HOLD=10  # seconds the proxy holds a request for an instance that does not listen yet
 ukc_start_daemon --proxy-hold-timeout "$HOLD"

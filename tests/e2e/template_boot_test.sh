@@ -17,13 +17,8 @@ containers_sandbox
 export UKC_TEMPLATES=$TEST_TMP/templates
 
 W=$TEST_TMP/work
-mkdir -p "$W/rootfs" "$W/app"
-guest_pieces "$W/bin" || exit 1
-cp "$W/bin/http-server" "$W/rootfs/"
-"$RT/build-initrd.sh" --out "$W/initrd" --init "$W/bin/ukc-init" --kmods "$KMODS" \
-  --rootfs "$W/rootfs" 2>/dev/null || { echo "build-initrd failed"; exit 1; }
-python3 "$ROOT/tests/tools/make-unikraft-image.py" "$W/img" --kernel "$KERNEL" \
-  --initrd "$W/initrd" --cmd /http-server --cmd 8080 >/dev/null
+httpc_image "$W" || exit 1
+mkdir -p "$W/app"
 # (d)'s image: the runtime layer (ukc-init only) and the app's own layer (a plain newc cpio).
 mkdir -p "$W/empty"
 "$RT/build-initrd.sh" --out "$W/runtime" --init "$W/bin/ukc-init" --kmods "$KMODS" \

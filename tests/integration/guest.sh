@@ -17,3 +17,16 @@ guest_pieces() {
   timeout 120 make -s -C "$RT/testapps" OUT="$1" >/dev/null ||
     { echo "building http-server failed" >&2; return 1; }
 }
+
+# httpc_image DIR: the test HTTP server as a kraftkit-format image in DIR/img (kernel + one initrd
+# of ukc-init, the modules and /http-server; Cmd "/http-server 8080"), built from guest_pieces in
+# DIR/bin (sets KERNEL, KMODS too). Needs ROOT.
+httpc_image() {
+  mkdir -p "$1/rootfs"
+  guest_pieces "$1/bin" || return 1
+  cp "$1/bin/http-server" "$1/rootfs/"
+  "$RT/build-initrd.sh" --out "$1/initrd" --init "$1/bin/ukc-init" --kmods "$KMODS" \
+    --rootfs "$1/rootfs" 2>/dev/null || { echo "build-initrd failed" >&2; return 1; }
+  python3 "$ROOT/tests/tools/make-unikraft-image.py" "$1/img" --kernel "$KERNEL" \
+    --initrd "$1/initrd" --cmd /http-server --cmd 8080 >/dev/null
+}
