@@ -55,10 +55,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "init_log.h"
+#include "listen_watch.h"
+#include "net.h"
 #include "template.h"
 
-#define UKC_DIR "/ukc"
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_INPUTS 8
 
@@ -67,76 +69,6 @@
  * SIGTERM lands in a tty write() that returns EINTR without SA_RESTART and the line is lost. */
 static void signal_app(pid_t app, int sig) {
   if (kill(-app, sig) < 0) kill(app, sig);
-}
-
-/* ---------- files ---------- */
-
-/* Reads a whole file; returns malloc'd buffer (NUL-terminated, *len = bytes) or NULL. */
-static char *read_file(const char *path, size_t *len) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap + 1);
-  for (;;) {
-    if (n == cap) {
-      cap *= 2;
-      buf = realloc(buf, cap + 1);
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    n += (size_t)r;
-  }
-  close(fd);
-  buf[n] = 0;
-  if (len) *len = n;
-  return buf;
-}
-
-/* Splits a NUL-separated buffer into a NULL-terminated vector (trailing NUL optional, empty items dropped). */
-static char **split_nul(char *buf, size_t len, size_t *count) {
-  size_t cap = 8, n = 0;
-  char **v = malloc(cap * sizeof *v);
-  size_t i = 0;
-  while (i < len) {
-    char *item = buf + i;
-    size_t l = strnlen(item, len - i);
-    if (l > 0) {
-      if (n + 2 > cap) {
-        cap *= 2;
-        v = realloc(v, cap * sizeof *v);
-      }
-      v[n++] = item;
-    }
-    i += l + 1;
-  }
-  v[n] = NULL;
-  if (count) *count = n;
-  return v;
-}
-
-static void mkdir_p(const char *path, mode_t mode) {
-  char tmp[256];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1; *p; p++) {
-    if (*p == '/') {
-      *p = 0;
-      mkdir(tmp, mode);
-      *p = '/';
-    }
-  }
-  mkdir(tmp, mode);
-}
-
-static void write_file(const char *path, const char *content) {
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    emit_error("open %s: %s", path, strerror(errno));
-    return;
-  }
-  ssize_t w = write(fd, content, strlen(content));
-  (void)w;
-  close(fd);
 }
 
 /* ---------- early setup ---------- */
@@ -195,23 +127,7 @@ static void load_modules(void) {
   free(list);
 }
 
-/* ---------- network ---------- */
-
-static void set_sin(struct sockaddr *sa, const char *ip) {
-  struct sockaddr_in *sin = (struct sockaddr_in *)sa;
-  memset(sin, 0, sizeof *sin);
-  sin->sin_family = AF_INET;
-  inet_pton(AF_INET, ip, &sin->sin_addr);
-}
-
-static int if_up(int s, const char *name) {
-  struct ifreq ifr;
-  memset(&ifr, 0, sizeof ifr);
-  snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) return -1;
-  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-  return ioctl(s, SIOCSIFFLAGS, &ifr);
-}
+/* ---------- launch parameters ---------- */
 
 /* Launch parameters may arrive as QEMU fw_cfg files (`-fw_cfg name=opt/ukc/<name>,file=…`, read
  * through the qemu_fw_cfg module's sysfs): the host then boots the image's initrd unchanged, with
@@ -234,181 +150,6 @@ static void import_fw_cfg_params(void) {
     }
     free(data);
   }
-}
-
-/* Make the guest ARP for the gateway now: QEMU's user network (slirp) learns the guest's MAC
- * only from ARP, and until it has it, it drops the SYNs of forwarded host connections and
- * retries only after its slow TCP retransmit timer (~1-3 s). One datagram to the gateway's
- * discard port costs nothing and makes the first hostfwd connection succeed at once. A guest
- * restored from a template does it again: the restoring QEMU's user network is a new one. */
-static void announce_to_gateway(const char *gw) {
-  int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (u >= 0) {
-    struct sockaddr_in to;
-    set_sin((struct sockaddr *)&to, gw);
-    to.sin_port = htons(9);
-    ssize_t w = sendto(u, "", 0, 0, (struct sockaddr *)&to, sizeof to);
-    (void)w;
-    close(u);
-  }
-}
-
-/* Network parameters: QEMU user networking defaults, overridable by /ukc/net
- * ("ip=A.B.C.D/NN gw=A.B.C.D dns=A.B.C.D", any subset, whitespace separated). */
-static void setup_network(void) {
-  char ip[32] = "10.0.2.15", gw[32] = "10.0.2.2", dns[32] = "10.0.2.3";
-  int prefix = 24;
-  char *cfg = read_file(UKC_DIR "/net", NULL);
-  if (cfg) {
-    for (char *tok = strtok(cfg, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
-      if (!strncmp(tok, "ip=", 3)) {
-        char *slash = strchr(tok + 3, '/');
-        if (slash) {
-          *slash = 0;
-          prefix = atoi(slash + 1);
-        }
-        snprintf(ip, sizeof ip, "%s", tok + 3);
-      } else if (!strncmp(tok, "gw=", 3)) {
-        snprintf(gw, sizeof gw, "%s", tok + 3);
-      } else if (!strncmp(tok, "dns=", 4)) {
-        snprintf(dns, sizeof dns, "%s", tok + 4);
-      }
-    }
-    free(cfg);
-  }
-
-  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0) {
-    emit_error("socket: %s", strerror(errno));
-    return;
-  }
-  if (if_up(s, "lo") < 0) emit_error("lo up: %s", strerror(errno));
-
-  /* virtio_net probes synchronously during finit_module, but allow a short grace period. */
-  struct ifreq ifr;
-  int found = 0;
-  for (int i = 0; i < 200; i++) {
-    memset(&ifr, 0, sizeof ifr);
-    snprintf(ifr.ifr_name, IFNAMSIZ, "eth0");
-    if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
-      found = 1;
-      break;
-    }
-    usleep(5000);
-  }
-  if (!found) {
-    emit_error("no eth0: networking disabled");
-    close(s);
-    return;
-  }
-  memset(&ifr, 0, sizeof ifr);
-  snprintf(ifr.ifr_name, IFNAMSIZ, "eth0");
-  set_sin(&ifr.ifr_addr, ip);
-  if (ioctl(s, SIOCSIFADDR, &ifr) < 0) emit_error("eth0 address: %s", strerror(errno));
-  uint32_t mask = prefix <= 0 ? 0 : htonl(~0u << (32 - prefix));
-  memset(&ifr, 0, sizeof ifr);
-  snprintf(ifr.ifr_name, IFNAMSIZ, "eth0");
-  set_sin(&ifr.ifr_netmask, "0.0.0.0");
-  ((struct sockaddr_in *)&ifr.ifr_netmask)->sin_addr.s_addr = mask;
-  if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) emit_error("eth0 netmask: %s", strerror(errno));
-  if (if_up(s, "eth0") < 0) emit_error("eth0 up: %s", strerror(errno));
-
-  struct rtentry rt;
-  memset(&rt, 0, sizeof rt);
-  set_sin(&rt.rt_dst, "0.0.0.0");
-  set_sin(&rt.rt_genmask, "0.0.0.0");
-  set_sin(&rt.rt_gateway, gw);
-  rt.rt_flags = RTF_UP | RTF_GATEWAY;
-  rt.rt_dev = "eth0";
-  if (ioctl(s, SIOCADDRT, &rt) < 0 && errno != EEXIST)
-    emit_error("default route via %s: %s", gw, strerror(errno));
-  close(s);
-
-  announce_to_gateway(gw);
-
-  mkdir_p("/etc", 0755);
-  char resolv[96];
-  snprintf(resolv, sizeof resolv, "nameserver %s\n", dns);
-  write_file("/etc/resolv.conf", resolv);
-  if (access("/etc/hosts", F_OK) != 0)
-    write_file("/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-}
-
-/* ---------- listening ports ---------- */
-
-#define MAX_WATCHED 16
-
-/* The guest ports the host forwards (/ukc/ports, one number per line). */
-static int read_watched_ports(int *ports, int max) {
-  char *buf = read_file(UKC_DIR "/ports", NULL);
-  if (!buf) return 0;
-  int n = 0;
-  for (char *tok = strtok(buf, " \t\n"); tok && n < max; tok = strtok(NULL, " \t\n")) {
-    int port = atoi(tok);
-    if (port > 0 && port < 65536) ports[n++] = port;
-  }
-  free(buf);
-  return n;
-}
-
-/* Whether a line of /proc/net/tcp{,6} is a listener on `port` reachable from outside the guest:
- * state 0A (LISTEN) on any local address but loopback (127.0.0.0/8, ::1). */
-static int listens_on(const char *line, int port) {
-  char local[64];
-  unsigned lport, state;
-  if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", local, &lport, &state) != 3)
-    return 0;
-  if (state != 0x0A || (int)lport != port) return 0;
-  size_t len = strlen(local);
-  if (len == 8) return strcmp(local + 6, "7F") != 0 && strcmp(local + 6, "7f") != 0;
-  if (len == 32) {
-    if (!strcmp(local, "00000000000000000000000001000000")) return 0; /* ::1 */
-    if (!strncmp(local, "0000000000000000FFFF0000", 24) && (local[30] == '7') &&
-        (local[31] == 'F' || local[31] == 'f'))
-      return 0; /* ::ffff:127.x */
-    return 1;
-  }
-  return 0;
-}
-
-static int port_listening(int port) {
-  static const char *const tables[] = {"/proc/net/tcp", "/proc/net/tcp6"};
-  for (size_t t = 0; t < 2; t++) {
-    FILE *f = fopen(tables[t], "re");
-    if (!f) continue;
-    char line[256];
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f)) found = listens_on(line, port);
-    fclose(f);
-    if (found) return 1;
-  }
-  return 0;
-}
-
-/* Reports the watched ports that listen now and drops them from the list; returns how many are
- * left. */
-static int report_listening(int *ports, int n) {
-  for (int i = 0; i < n;) {
-    if (!port_listening(ports[i])) {
-      i++;
-      continue;
-    }
-    char line[96];
-    snprintf(line, sizeof line, "{\"event\":\"listening\",\"port\":%d,\"uptime_ms\":%lld}",
-             ports[i], uptime_ms());
-    emit_line(line);
-    ports[i] = ports[--n];
-  }
-  return n;
-}
-
-/* How long to sleep before looking again: often while the app starts, rarely once it has taken a
- * while (an app that never listens costs little). */
-static int watch_interval_ms(long long watching_since) {
-  long long waited = uptime_ms() - watching_since;
-  if (waited < 3000) return 5;
-  if (waited < 30000) return 25;
-  return 250;
 }
 
 /* ---------- power button ---------- */
