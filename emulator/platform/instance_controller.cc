@@ -26,6 +26,8 @@ InstanceController::InstanceController(vmm::Vmm* vmm, vmm::Clock* clock, Instanc
                    clock->Now().time_since_epoch())
             .count();
       }) {
+  // Guest reports (app start, a port listening) reach the supervisor at once, not at its poll.
+  vmm_->SetChangeListener([this] { changed_.notify_all(); });
   if (!options_.unix_ms) {
     options_.unix_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -35,7 +37,10 @@ InstanceController::InstanceController(vmm::Vmm* vmm, vmm::Clock* clock, Instanc
   }
 }
 
-InstanceController::~InstanceController() { Shutdown(); }
+InstanceController::~InstanceController() {
+  Shutdown();
+  vmm_->SetChangeListener(nullptr);
+}
 
 InstanceRecord* InstanceController::FindLocked(const std::string& user, const std::string& uuid,
                                                const std::string& name) {

@@ -21,6 +21,7 @@ struct QemuVmm::Instance {
   std::unique_ptr<ConsoleParser> parser;
   int console_fd = -1;
   int64_t console_offset = 0;
+  int events_seen = 0;  // console events parsed so far (monitor thread)
   bool app_started = false, app_exited = false, stop_requested = false, kill_requested = false,
        escalated = false;
   bool restoring = false;       // resuming from a snapshot: running once QEMU says so

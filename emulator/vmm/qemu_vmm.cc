@@ -82,6 +82,7 @@ Status QemuVmm::Launch(const LaunchSpec& requested, VmStatus* status) {
   }
   vm->status.accelerator = Accelerator(spec.kernel, spec.initrd, spec.instance_dir / "accel-probe");
   vm->parser = std::make_unique<ConsoleParser>([this, vm](const GuestEvent& e) {
+    vm->events_seen++;
     std::lock_guard lock(mu_);
     if (e.event == "app-start" && !vm->app_started) {
       vm->app_started = true;
@@ -141,12 +142,24 @@ void QemuVmm::Monitor(Instance* vm, std::promise<Status>* spawned) {
   if (!s.ok()) return;
   int wait_status = 0;
   while (waitpid(pid, &wait_status, WNOHANG) != pid) {
+    int seen = vm->events_seen;
     PollConsole(vm);
+    if (vm->events_seen != seen) NotifyChange();  // the controller looks now, not at its poll
     bool restoring = vm->restoring;
     if (restoring) PollRestore(vm);
     Escalate(vm);
-    // A restore is followed closely: a launch (or a wake) waits for it.
-    std::this_thread::sleep_for(restoring ? milliseconds(2) : options_.poll_interval);
+    // A restore is followed closely (a launch or a wake waits for it), and so is a guest whose
+    // app has not started or whose ports do not all listen yet (a request may be waiting).
+    bool awaited;
+    {
+      std::lock_guard lock(mu_);
+      awaited =
+          !vm->app_started || (vm->status.reports_listening &&
+                               vm->status.listening_ports.size() < vm->spec.guest_ports.size());
+    }
+    std::this_thread::sleep_for(restoring ? milliseconds(2)
+                                : awaited ? std::min(options_.poll_interval, milliseconds(5))
+                                          : options_.poll_interval);
   }
   PollConsole(vm);
   Finish(vm, wait_status);

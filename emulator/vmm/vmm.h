@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -120,6 +122,24 @@ class Vmm {
   virtual Status BuildTemplate(const TemplateRequest& request) = 0;
   // Forgets a template that failed to restore (the next BuildTemplate makes it again).
   virtual void DropTemplate(const std::string& key) = 0;
+
+  // Called (from a VMM thread, with no VMM lock held; it must not block) when a VM's guest
+  // reported something (app start, a port listening, app exit), so a poller can look at once.
+  // Empty: none (its owner clears it before it goes away).
+  void SetChangeListener(std::function<void()> listener) {
+    std::lock_guard lock(listener_mu_);
+    change_listener_ = std::move(listener);
+  }
+
+ protected:
+  void NotifyChange() const {
+    std::lock_guard lock(listener_mu_);
+    if (change_listener_) change_listener_();
+  }
+
+ private:
+  mutable std::mutex listener_mu_;
+  std::function<void()> change_listener_;
 };
 
 }  // namespace ukc::vmm
