@@ -5,7 +5,8 @@
 # official/python:3.12 (as `ukc-emu runtime build` packs it), interleaved with the anchor (Debian cloud kernel + busybox initrd serving HTTP
 # on bare `qemu-system-x86_64 -M q35`) and with the same guest on bare QEMU (ours-microvm), both
 # measured by tests/integration/boot_time.sh. Prints medians, ratios and where the time goes
-# (from the console's ukc-init uptime_ms and vm run's boot_time_us).
+# (from the console's ukc-init uptime_ms and vm run's boot_time_us); then bench/served.sh N: the
+# issue-16 figures through the service proxy (templates), with their own anchor rounds.
 # Env: UKC_EMU (default build/bin/ukc-emu), UKC_RUNTIME_CACHE.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,3 +69,7 @@ awk -v a="$A" -v o="$O" -v v="$V" -v p="$PYM" 'BEGIN { printf "ratios: vm run / 
 echo "where the time goes (vm run, medians): launch → kernel start (vm run + QEMU + qboot + PVH load) ≈ $(( B - P )) ms;" \
   "kernel → /init $K ms; ukc-init → app-start $(( P - K )) ms; app-start → first 200 ≈ $(( V - B )) ms" \
   "(boot_time_us = launch → app-start = $B ms)"
+# The issue-16 figures (edit → deploy → served through the proxy, and a create of an image that
+# has run before), each against the anchor of its own rounds.
+echo "# served (bench/served.sh $N):"
+"$ROOT/bench/served.sh" "$N"
