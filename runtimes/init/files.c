@@ -18,6 +18,9 @@
 #include "init_log.h"
 
 /* Reads a whole file; returns malloc'd buffer (NUL-terminated, *len = bytes) or NULL. */
+const char *const kLaunchParams[] = {"argv", "env", "cwd", "net", "stop_timeout_ms", "ports"};
+const size_t kLaunchParamCount = sizeof kLaunchParams / sizeof kLaunchParams[0];
+
 char *read_file(const char *path, size_t *len) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NULL;

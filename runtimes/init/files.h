@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define UKC_DIR "/ukc" /* launch parameters: argv, env, cwd, net, ports, stop_timeout_ms */
+#define UKC_DIR "/ukc" /* launch parameters */
+
+/* The launch parameters, each a file UKC_DIR/<name> that comes as fw_cfg opt/ukc/<name>. */
+extern const char *const kLaunchParams[];
+extern const size_t kLaunchParamCount;
 
 /* Reads a whole file; returns a malloc'd buffer (NUL-terminated, *len = bytes) or NULL. */
 char *read_file(const char *path, size_t *len);

@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "cpio_unpack.h"
+#include "files.h"
 #include "fw_cfg.h"
 #include "init_log.h"
 
-static const char *const kLaunchFiles[] = {"argv", "env", "cwd", "net", "stop_timeout_ms", "ports"};
 
 int template_requested(void) {
   uint16_t select;
@@ -67,10 +67,10 @@ static void set_clock(void) {
 
 static int import_parameters(void) {
   mkdir("/ukc", 0755);
-  for (size_t i = 0; i < sizeof kLaunchFiles / sizeof kLaunchFiles[0]; i++) {
+  for (size_t i = 0; i < kLaunchParamCount; i++) {
     char name[64], path[64];
-    snprintf(name, sizeof name, "opt/ukc/%s", kLaunchFiles[i]);
-    snprintf(path, sizeof path, "/ukc/%s", kLaunchFiles[i]);
+    snprintf(name, sizeof name, "opt/ukc/%s", kLaunchParams[i]);
+    snprintf(path, sizeof path, "/ukc/%s", kLaunchParams[i]);
     unlink(path);
     uint32_t size = 0;
     char *data = fw_cfg_read_file(name, &size);

@@ -133,11 +133,10 @@ static void load_modules(void) {
  * through the qemu_fw_cfg module's sysfs): the host then boots the image's initrd unchanged, with
  * no per-instance copy. Each one found replaces /ukc/<name> from the initrd. */
 static void import_fw_cfg_params(void) {
-  static const char *const names[] = {"argv", "env", "cwd", "net", "stop_timeout_ms", "ports"};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+  for (size_t i = 0; i < kLaunchParamCount; i++) {
     char src[128], dst[64];
-    snprintf(src, sizeof src, "/sys/firmware/qemu_fw_cfg/by_name/opt/ukc/%s/raw", names[i]);
-    snprintf(dst, sizeof dst, UKC_DIR "/%s", names[i]);
+    snprintf(src, sizeof src, "/sys/firmware/qemu_fw_cfg/by_name/opt/ukc/%s/raw", kLaunchParams[i]);
+    snprintf(dst, sizeof dst, UKC_DIR "/%s", kLaunchParams[i]);
     size_t len = 0;
     char *data = read_file(src, &len);
     if (!data) continue;
